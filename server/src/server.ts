@@ -1,0 +1,186 @@
+import { fileURLToPath } from 'node:url';
+import { dirname } from 'node:path';
+import {
+  DiagnosticSeverity,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { RunbookLanguageService } from './service/languageService';
+import { defaultSettings, type RunbookSettings } from './service/settings';
+import type { DocumentModel } from './service/model/document';
+import { normalizeSettings } from './settings';
+import { TemplateStore } from './templates';
+
+const DEBOUNCE_MS = 150;
+
+/** Today's date (YYYY-MM-DD, local time); RUNBOOK_TODAY pins it for tests. */
+export function today(): string {
+  const pinned = process.env.RUNBOOK_TODAY;
+  if (pinned && /^\d{4}-\d{2}-\d{2}$/.test(pinned)) return pinned;
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+/** Wires the language service to a connection: one handler per request, no logic of its own. */
+export function startServer(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  const service = new RunbookLanguageService();
+  const templates = new TemplateStore((message) => {
+    connection.console.warn(message);
+    void connection.window.showWarningMessage(`Runbook Tools: ${message}`);
+  });
+  const settingsCache = new Map<string, Promise<RunbookSettings>>();
+  const timers = new Map<string, ReturnType<typeof setTimeout>>();
+  const reportedProblems = new Set<string>();
+  let canPullConfiguration = false;
+  let workspaceFolders: string[] = [];
+
+  const log = (message: string) => connection.console.log(message);
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    canPullConfiguration = !!params.capabilities.workspace?.configuration;
+    workspaceFolders = (params.workspaceFolders ?? []).map((f) => f.uri);
+    if (!workspaceFolders.length && params.rootUri) workspaceFolders = [params.rootUri];
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        documentSymbolProvider: { label: 'Runbook' },
+        foldingRangeProvider: true,
+        definitionProvider: true,
+        hoverProvider: true,
+      },
+      serverInfo: { name: 'runbook-language-server', version: '0.1.0' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    log(`Runbook language server started (configuration ${canPullConfiguration ? 'pulled from the client' : 'defaults'}).`);
+  });
+
+  /** Settings of a document, pulled from the client once and kept until they change. */
+  function settingsFor(uri: string): Promise<RunbookSettings> {
+    if (!canPullConfiguration) return Promise.resolve(defaultSettings);
+    let pending = settingsCache.get(uri);
+    if (!pending) {
+      pending = connection.workspace.getConfiguration({ scopeUri: uri, section: 'runbook' }).then(
+        (raw) => {
+          const problems: string[] = [];
+          const settings = normalizeSettings(raw, problems);
+          for (const p of problems) {
+            if (reportedProblems.has(p)) continue;
+            reportedProblems.add(p);
+            connection.console.warn(`Settings: ${p}`);
+          }
+          return settings;
+        },
+        () => defaultSettings,
+      );
+      settingsCache.set(uri, pending);
+    }
+    return pending;
+  }
+
+  function folderOf(uri: string): string | undefined {
+    const folder = workspaceFolders.filter((f) => uri.startsWith(f.endsWith('/') ? f : f + '/')).sort((a, b) => b.length - a.length)[0];
+    if (folder) return fileURLToPath(folder);
+    return uri.startsWith('file:') ? dirname(fileURLToPath(uri)) : undefined;
+  }
+
+  async function context(uri: string) {
+    const doc = documents.get(uri);
+    if (!doc) return undefined;
+    const settings = await settingsFor(uri);
+    if (!settings.enable || doc.getText().length > settings.maxFileSize) return undefined;
+    const schema = templates.get(settings.template, folderOf(uri));
+    const model: DocumentModel = service.getModel(doc);
+    if (!service.isRunbook(model, schema, settings)) return undefined;
+    return { doc, settings, schema, model };
+  }
+
+  async function validate(uri: string): Promise<void> {
+    const doc = documents.get(uri);
+    if (!doc) return;
+    const version = doc.version;
+    const settings = await settingsFor(uri);
+    if (documents.get(uri)?.version !== version) return;
+    if (settings.enable && doc.getText().length > settings.maxFileSize) {
+      const size = (settings.maxFileSize / 1_000_000).toLocaleString('en');
+      log(`Skipped ${uri}: larger than runbook.maxFileSize.`);
+      await connection.sendDiagnostics({
+        uri,
+        version,
+        diagnostics: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Information, source: 'runbook', message: `Not checked: the document is larger than runbook.maxFileSize (${size} MB).` }],
+      });
+      return;
+    }
+    const ctx = await context(uri);
+    if (!ctx || ctx.doc.version !== version) {
+      if (documents.get(uri)?.version === version) await connection.sendDiagnostics({ uri, version, diagnostics: [] });
+      return;
+    }
+    const started = Date.now();
+    const diagnostics = await service.diagnostics(ctx.model, ctx.schema, ctx.settings, today(), async () => {
+      await new Promise((r) => setImmediate(r));
+      return documents.get(uri)?.version !== version;
+    });
+    // A newer version arrived meanwhile: its own validation will publish.
+    if (!diagnostics || documents.get(uri)?.version !== version) return;
+    await connection.sendDiagnostics({ uri, version, diagnostics });
+    log(`Checked ${uri} v${version}: ${diagnostics.length} diagnostics in ${Date.now() - started} ms.`);
+  }
+
+  function schedule(uri: string): void {
+    clearTimeout(timers.get(uri));
+    timers.set(
+      uri,
+      setTimeout(() => {
+        timers.delete(uri);
+        validate(uri).catch((error: Error) => connection.console.error(`Checking ${uri} failed: ${error.stack ?? error.message}`));
+      }, DEBOUNCE_MS),
+    );
+  }
+
+  documents.onDidOpen((e) => schedule(e.document.uri));
+  documents.onDidChangeContent((e) => schedule(e.document.uri));
+  documents.onDidClose((e) => {
+    clearTimeout(timers.get(e.document.uri));
+    timers.delete(e.document.uri);
+    settingsCache.delete(e.document.uri);
+    service.close(e.document.uri);
+    void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  });
+
+  connection.onDidChangeConfiguration(() => {
+    settingsCache.clear();
+    reportedProblems.clear();
+    templates.clear();
+    for (const doc of documents.all()) schedule(doc.uri);
+  });
+
+  connection.onDocumentSymbol(async ({ textDocument }) => {
+    const ctx = await context(textDocument.uri);
+    return ctx ? service.documentSymbols(ctx.model, ctx.schema) : null;
+  });
+
+  connection.onFoldingRanges(async ({ textDocument }) => {
+    const ctx = await context(textDocument.uri);
+    return ctx ? service.foldingRanges(ctx.model) : null;
+  });
+
+  connection.onDefinition(async ({ textDocument, position }) => {
+    const ctx = await context(textDocument.uri);
+    return ctx ? (service.definition(ctx.model, position) ?? null) : null;
+  });
+
+  connection.onHover(async ({ textDocument, position }) => {
+    const ctx = await context(textDocument.uri);
+    return ctx ? (service.hover(ctx.model, ctx.schema, position) ?? null) : null;
+  });
+
+  documents.listen(connection);
+  connection.listen();
+}

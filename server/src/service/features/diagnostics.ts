@@ -1,0 +1,84 @@
+import type { Diagnostic, DiagnosticSeverity, TextEdit } from 'vscode-languageserver-types';
+import type { DocumentModel } from '../model/document';
+import { matchTemplate, type Match } from '../match';
+import { rules } from '../rules/index';
+import type { Finding, RuleContext, RuleId, Severity } from '../rules/types';
+import type { RunbookSettings } from '../settings';
+import type { TemplateSchema } from '../template/schema';
+
+/** Where each rule is documented; diagnostics link to `#<rule id>`. */
+export const DOCS_URL = 'https://github.com/runbook-tools/runbook-tools/blob/main/README.md';
+
+const SEVERITY: Record<Exclude<Severity, 'off'>, DiagnosticSeverity> = { error: 1, warning: 2, info: 3 };
+
+/** A quick fix carried in a diagnostic's `data`, with edits as LSP ranges of the analysed version. */
+export interface FixData {
+  title: string;
+  edits: TextEdit[];
+  safe: boolean;
+}
+
+export interface DiagnosticData {
+  version: number;
+  fixes: FixData[];
+}
+
+/** A cancellation check, so a newer version can stop work on an older one between rules. */
+export type IsCancelled = () => boolean | Promise<boolean>;
+
+/** Runs every enabled rule and returns its findings with their effective severities. */
+export async function findingsOf(
+  model: DocumentModel,
+  schema: TemplateSchema,
+  settings: RunbookSettings,
+  today: string,
+  isCancelled: IsCancelled = () => false,
+  match: Match = matchTemplate(model, schema),
+): Promise<{ finding: Finding; severity: Exclude<Severity, 'off'> }[] | undefined> {
+  const ctx: RuleContext = { model, schema, match, today };
+  const out: { finding: Finding; severity: Exclude<Severity, 'off'> }[] = [];
+  for (const rule of rules) {
+    const severity = settings.rules[rule.id] ?? rule.defaultSeverity;
+    if (severity === 'off') continue;
+    if (await isCancelled()) return undefined;
+    for (const finding of await rule.check(ctx)) out.push({ finding, severity });
+  }
+  out.sort((a, b) => a.finding.start - b.finding.start || a.finding.end - b.finding.end || a.finding.rule.localeCompare(b.finding.rule));
+  return out;
+}
+
+/** The one place where findings become LSP diagnostics. */
+export function toDiagnostic(model: DocumentModel, finding: Finding, severity: Exclude<Severity, 'off'>): Diagnostic {
+  const data: DiagnosticData = {
+    version: model.version,
+    fixes: (finding.fixes ?? []).map((f) => ({
+      title: f.title,
+      safe: f.safe,
+      edits: f.edits.map((e) => ({ range: model.lines.range(e.start, e.end), newText: e.newText })),
+    })),
+  };
+  return {
+    range: model.lines.range(finding.start, finding.end),
+    severity: SEVERITY[severity],
+    code: finding.rule,
+    codeDescription: { href: `${DOCS_URL}#${finding.rule}` },
+    source: 'runbook',
+    message: finding.message,
+    data,
+  };
+}
+
+/** Diagnostics of a document, or undefined when cancelled. */
+export async function computeDiagnostics(
+  model: DocumentModel,
+  schema: TemplateSchema,
+  settings: RunbookSettings,
+  today: string,
+  isCancelled?: IsCancelled,
+  match?: Match,
+): Promise<Diagnostic[] | undefined> {
+  const findings = await findingsOf(model, schema, settings, today, isCancelled, match);
+  return findings?.map(({ finding, severity }) => toDiagnostic(model, finding, severity));
+}
+
+export type { RuleId };

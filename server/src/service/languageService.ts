@@ -1,0 +1,81 @@
+import type { Diagnostic, DocumentSymbol, FoldingRange, Hover, Location, Position } from 'vscode-languageserver-types';
+import { buildModel, type DocumentModel } from './model/document';
+import { ChunkParser } from './model/parse';
+import { matchTemplate, type Match } from './match';
+import type { TemplateSchema } from './template/schema';
+import type { RunbookSettings } from './settings';
+import { computeDiagnostics, type IsCancelled } from './features/diagnostics';
+import { documentSymbols } from './features/symbols';
+import { foldingRanges } from './features/folding';
+import { definition } from './features/definition';
+import { hover } from './features/hover';
+import { isRunbook } from './features/detect';
+
+/** The minimum of a text document the service needs (vscode-languageserver-textdocument's TextDocument fits). */
+export interface TextDocumentLike {
+  uri: string;
+  version: number;
+  getText(): string;
+}
+
+/**
+ * The runbook language service: pure functions of (document, template, settings), no connection
+ * and no Node APIs. One model per (uri, version) is shared by every feature.
+ */
+export class RunbookLanguageService {
+  private models = new Map<string, { model: DocumentModel; match?: { schema: TemplateSchema; match: Match } }>();
+  private parsers = new Map<string, ChunkParser>();
+
+  /** The parsed model of this version of the document (parsed once). */
+  getModel(doc: TextDocumentLike): DocumentModel {
+    const cached = this.models.get(doc.uri);
+    if (cached && cached.model.version === doc.version) return cached.model;
+    let parser = this.parsers.get(doc.uri);
+    if (!parser) {
+      parser = new ChunkParser();
+      this.parsers.set(doc.uri, parser);
+    }
+    const model = buildModel(doc.uri, doc.version, doc.getText(), parser);
+    this.models.set(doc.uri, { model });
+    return model;
+  }
+
+  /** How the document lines up with the template, computed once per model and template. */
+  getMatch(model: DocumentModel, schema: TemplateSchema): Match {
+    const entry = this.models.get(model.uri);
+    if (entry?.model === model && entry.match?.schema === schema) return entry.match.match;
+    const match = matchTemplate(model, schema);
+    if (entry?.model === model) entry.match = { schema, match };
+    return match;
+  }
+
+  /** Forgets a closed document. */
+  close(uri: string): void {
+    this.models.delete(uri);
+    this.parsers.delete(uri);
+  }
+
+  isRunbook(model: DocumentModel, schema: TemplateSchema, settings: RunbookSettings): boolean {
+    return isRunbook(model, schema, settings.files);
+  }
+
+  diagnostics(model: DocumentModel, schema: TemplateSchema, settings: RunbookSettings, today: string, isCancelled?: IsCancelled): Promise<Diagnostic[] | undefined> {
+    return computeDiagnostics(model, schema, settings, today, isCancelled, this.getMatch(model, schema));
+  }
+
+  documentSymbols(model: DocumentModel, schema: TemplateSchema): DocumentSymbol[] {
+    return documentSymbols(model, this.getMatch(model, schema));
+  }
+
+  foldingRanges(model: DocumentModel): FoldingRange[] {
+    return foldingRanges(model);
+  }
+
+  definition(model: DocumentModel, position: Position): Location | undefined {
+    return definition(model, position);
+  }
+
+  hover(model: DocumentModel, schema: TemplateSchema, position: Position): Hover | undefined {
+    return hover(model, schema, this.getMatch(model, schema), position);
+  }
+}

@@ -1,0 +1,46 @@
+import type { Section } from '../model/document';
+import { owningSpec } from '../match';
+import type { Finding, Rule, RuleContext } from './types';
+import { isPlaceholderValue } from './dates';
+
+/** True when nothing in the section's subtree goes beyond the template's own text and placeholders. */
+function isEmpty(section: Section, ctx: RuleContext): boolean {
+  const spec = owningSpec(section, ctx.match);
+  const template = spec?.skeleton ?? '';
+  for (const block of section.blocks) {
+    const type = block.node.type;
+    if (type === 'thematicBreak' || type === 'definition') continue;
+    if (type === 'html' && /^\s*<!--[\s\S]*-->\s*$/.test(ctx.model.text.slice(block.start, block.end))) continue;
+    const source = ctx.model.text.slice(block.start, block.end).trim();
+    if (template && template.includes(source)) continue;
+    if (type === 'paragraph' && isPlaceholderValue(source.replace(/[*_]/g, ''), ctx.schema)) continue;
+    return false;
+  }
+  return section.children.every((c) => isEmpty(c, ctx));
+}
+
+export const emptySection: Rule = {
+  id: 'empty-section',
+  defaultSeverity: 'info',
+  description: 'A section has no content of its own beyond the template\'s guidance.',
+  check(ctx) {
+    const findings: Finding[] = [];
+    const visit = (sections: Section[]) => {
+      for (const section of sections) {
+        const spec = ctx.match.specOf.get(section);
+        if (spec && isEmpty(section, ctx)) {
+          findings.push({
+            rule: 'empty-section',
+            start: section.heading.textStart,
+            end: section.heading.textEnd,
+            message: `Section "${spec.title}" has no content yet beyond the template's guidance.`,
+          });
+          continue;
+        }
+        visit(section.children);
+      }
+    };
+    visit(ctx.model.sections);
+    return findings;
+  },
+};

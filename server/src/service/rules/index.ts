@@ -1,0 +1,35 @@
+import type { Rule, RuleId } from './types';
+import { missingSection } from './missing-section';
+import { missingSubsection } from './missing-subsection';
+import { sectionOrder } from './section-order';
+import { duplicateSection } from './duplicate-section';
+import { missingField } from './missing-field';
+import { emptyField } from './empty-field';
+import { placeholder } from './placeholder';
+import { tableColumns } from './table-columns';
+import { tableShape } from './table-shape';
+import { brokenLink } from './broken-link';
+import { invalidDate } from './invalid-date';
+import { reviewOverdue } from './review-overdue';
+import { invalidValue } from './invalid-value';
+import { emptySection } from './empty-section';
+
+/** Every rule, in the order of the README. */
+export const rules: readonly Rule[] = [
+  missingSection,
+  missingSubsection,
+  sectionOrder,
+  duplicateSection,
+  missingField,
+  emptyField,
+  placeholder,
+  tableColumns,
+  tableShape,
+  brokenLink,
+  invalidDate,
+  reviewOverdue,
+  invalidValue,
+  emptySection,
+];
+
+export const ruleById = new Map<RuleId, Rule>(rules.map((r) => [r.id, r]));

@@ -1,0 +1,24 @@
+import type { Finding, Rule } from './types';
+import { dateCells, isPlaceholderValue } from './dates';
+import { cellValue, isIsoDate, short } from './util';
+
+export const invalidDate: Rule = {
+  id: 'invalid-date',
+  defaultSeverity: 'warning',
+  description: 'A date field or date column holds something other than an ISO 8601 date (YYYY-MM-DD).',
+  check({ schema, match, today }) {
+    const findings: Finding[] = [];
+    for (const { cell, name } of dateCells(match)) {
+      const value = cellValue(cell);
+      if (value === '' || isIsoDate(value) || isPlaceholderValue(value, schema)) continue;
+      findings.push({
+        rule: 'invalid-date',
+        start: cell.start,
+        end: cell.end,
+        message: `"${name}" should be a date as YYYY-MM-DD; found "${short(value)}".`,
+        fixes: [{ title: `Replace with today's date (${today})`, edits: [{ start: cell.start, end: cell.end, newText: today }], safe: false }],
+      });
+    }
+    return findings;
+  },
+};

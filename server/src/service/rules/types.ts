@@ -1,0 +1,65 @@
+import type { DocumentModel } from '../model/document';
+import type { Match } from '../match';
+import type { TemplateSchema } from '../template/schema';
+
+export type Severity = 'off' | 'info' | 'warning' | 'error';
+
+/** Rule ids, exactly as users see them in diagnostics, settings and suppressions. */
+export const RULE_IDS = [
+  'missing-section',
+  'missing-subsection',
+  'section-order',
+  'duplicate-section',
+  'missing-field',
+  'empty-field',
+  'placeholder',
+  'table-columns',
+  'table-shape',
+  'broken-link',
+  'invalid-date',
+  'review-overdue',
+  'invalid-value',
+  'secret',
+  'empty-section',
+] as const;
+
+export type RuleId = (typeof RULE_IDS)[number];
+
+/** A text edit in document offsets; quick fixes are lists of these. */
+export interface OffsetEdit {
+  start: number;
+  end: number;
+  newText: string;
+}
+
+/** How a finding can be fixed: a titled set of edits; `safe` fixes run in fix-all. */
+export interface Fix {
+  title: string;
+  edits: OffsetEdit[];
+  safe: boolean;
+}
+
+/** What a rule found, in domain terms; turned into an LSP diagnostic in exactly one place. */
+export interface Finding {
+  rule: RuleId;
+  start: number;
+  end: number;
+  message: string;
+  fixes?: Fix[];
+}
+
+export interface RuleContext {
+  model: DocumentModel;
+  schema: TemplateSchema;
+  match: Match;
+  /** Today's date as YYYY-MM-DD, passed in so tests and CI runs are repeatable. */
+  today: string;
+}
+
+export interface Rule {
+  id: RuleId;
+  defaultSeverity: Exclude<Severity, 'off'>;
+  /** One line for the README and the rule's diagnostics link. */
+  description: string;
+  check(ctx: RuleContext): Finding[] | Promise<Finding[]>;
+}

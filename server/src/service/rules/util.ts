@@ -1,0 +1,99 @@
+import type { DocumentModel, Section, Table, TableCell, TableRow } from '../model/document';
+import type { Match } from '../match';
+import type { SectionSpec } from '../template/schema';
+import type { OffsetEdit } from './types';
+
+/** Offset of the start of the line after the one holding `offset` (the text's end on the last line). */
+export function nextLineStart(model: DocumentModel, offset: number): number {
+  const line = model.lines.positionAt(offset).line;
+  return line + 1 < model.lines.lineCount ? model.lines.lineStarts[line + 1] : model.text.length;
+}
+
+/**
+ * An edit inserting a Markdown block at a line start (or the text's end), separated from its
+ * neighbours by blank lines, using the document's own line breaks.
+ */
+export function insertBlock(model: DocumentModel, offset: number, block: string): OffsetEdit {
+  const eol = model.lines.eol;
+  const text = model.text;
+  let body = block.replace(/\r?\n/g, eol).replace(/(\r?\n)+$/, '') + eol;
+  const before = text.slice(Math.max(0, offset - 4), offset);
+  if (offset > 0 && !/\n$/.test(before)) body = eol + eol + body;
+  else if (offset > 0 && !/\n\r?\n$/.test(before)) body = eol + body;
+  if (offset < text.length && !/^\r?\n/.test(text.slice(offset))) body += eol;
+  return { start: offset, end: offset, newText: body };
+}
+
+/** Where a missing template section goes: after the closest earlier sibling present, else before the closest later one. */
+export function insertionOffset(model: DocumentModel, siblings: SectionSpec[], index: number, match: Match, parent: Section | undefined): number {
+  const present = (spec: SectionSpec) => (match.sections.get(spec) ?? []).find((s) => s.parent === parent || (parent === undefined && s.depth === spec.depth));
+  for (let j = index - 1; j >= 0; j--) {
+    const s = present(siblings[j]);
+    if (s) return nextLineStart(model, s.end);
+  }
+  for (let j = index + 1; j < siblings.length; j++) {
+    const s = present(siblings[j]);
+    if (s) return s.start;
+  }
+  if (parent) {
+    const firstChild = parent.children[0];
+    return firstChild ? firstChild.start : nextLineStart(model, parent.end);
+  }
+  return model.text.length;
+}
+
+/** Text of a cell as a value: emphasis and surrounding spaces removed. */
+export function cellValue(cell: TableCell | undefined): string {
+  return (cell?.text ?? '').replace(/^[*_]+|[*_]+$/g, '').trim();
+}
+
+/** The row's cells beyond the header's width are not values of any column. */
+export function cellAt(row: TableRow, index: number): TableCell | undefined {
+  return row.cells[index];
+}
+
+/** A readable name for a table: its nearest heading without numbering. */
+export function tableName(table: Table): string {
+  const heading = table.heading?.text ?? table.section?.heading.text ?? 'table';
+  return heading.replace(/^\s*(?:section\s+)?(?:\d+(?:\.\d+)*\.?|[A-Za-z][.)])\s+/i, '').trim();
+}
+
+/** True when `text` is YYYY-MM-DD and a real calendar date. */
+export function isIsoDate(text: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!m) return false;
+  const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
+  return d.getUTCFullYear() === +m[1] && d.getUTCMonth() === +m[2] - 1 && d.getUTCDate() === +m[3];
+}
+
+/** Adds months (or days) to an ISO date, clamping to the month's last day. */
+export function addToDate(iso: string, months: number, days = 0): string {
+  const [y, m, d] = iso.split('-').map(Number);
+  const target = new Date(Date.UTC(y, m - 1 + months, 1));
+  const last = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+  target.setUTCDate(Math.min(d, last));
+  target.setUTCDate(target.getUTCDate() + days);
+  return target.toISOString().slice(0, 10);
+}
+
+/** A review frequency in words (Weekly, Monthly, Quarterly, Every 6 months, Annually...) as months and days. */
+export function parseFrequency(text: string): { months: number; days: number } | undefined {
+  const t = text.toLowerCase();
+  const every = /every\s+(\d+)\s+(day|week|month|year)s?/.exec(t);
+  if (every) {
+    const n = +every[1];
+    return every[2] === 'day' ? { months: 0, days: n } : every[2] === 'week' ? { months: 0, days: 7 * n } : every[2] === 'month' ? { months: n, days: 0 } : { months: 12 * n, days: 0 };
+  }
+  if (/\bweekly\b/.test(t)) return { months: 0, days: 7 };
+  if (/\b(bi-?weekly|fortnightly)\b/.test(t)) return { months: 0, days: 14 };
+  if (/\bmonthly\b/.test(t)) return { months: 1, days: 0 };
+  if (/\bquarterly\b/.test(t)) return { months: 3, days: 0 };
+  if (/\b(semi-?annual(ly)?|half-?year(ly)?|bi-?annual(ly)?)\b/.test(t)) return { months: 6, days: 0 };
+  if (/\b(annual(ly)?|yearly)\b/.test(t)) return { months: 12, days: 0 };
+  return undefined;
+}
+
+/** Trims a long text for a message. */
+export function short(text: string, max = 40): string {
+  return text.length > max ? text.slice(0, max - 1) + '…' : text;
+}
