@@ -4,6 +4,13 @@ import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerO
 
 let client: LanguageClient | undefined;
 
+/** Palette commands and the server commands that do their work. */
+const COMMANDS = {
+  'runbook.insertMissingSections': 'runbook.server.insertMissingSections',
+  'runbook.updateToc': 'runbook.server.updateToc',
+  'runbook.markReviewed': 'runbook.server.markReviewed',
+} as const;
+
 /** Starts the runbook language server for Markdown documents; the server does all the work. */
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const module = context.asAbsolutePath(path.join('server', 'out', 'server.js'));
@@ -28,7 +35,42 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
   client = new LanguageClient('runbook', 'Runbook Tools', serverOptions, clientOptions);
   context.subscriptions.push(outputChannel);
+
+  // Which open documents the server treats as runbooks: the commands are enabled only there.
+  const runbooks = new Set<string>();
+  const updateContext = () => {
+    const uri = vscode.window.activeTextEditor?.document.uri.toString();
+    void vscode.commands.executeCommand('setContext', 'runbook.activeIsRunbook', !!uri && runbooks.has(uri));
+  };
+  context.subscriptions.push(vscode.window.onDidChangeActiveTextEditor(updateContext));
+
+  for (const [command, serverCommand] of Object.entries(COMMANDS)) {
+    context.subscriptions.push(
+      vscode.commands.registerCommand(command, async (uri?: vscode.Uri) => {
+        const target = uri ?? vscode.window.activeTextEditor?.document.uri;
+        if (!target) return;
+        return vscode.commands.executeCommand(serverCommand, target.toString());
+      }),
+    );
+  }
+  context.subscriptions.push(
+    vscode.commands.registerCommand('runbook.newFromTemplate', async (name?: string) => {
+      const systemName = name ?? (await vscode.window.showInputBox({ title: 'New Runbook from Template', prompt: 'Name of the system this runbook is for', placeHolder: 'Payments API' }));
+      if (systemName === undefined) return;
+      const folder = vscode.workspace.workspaceFolders?.[0]?.uri.toString() ?? '';
+      const content = await vscode.commands.executeCommand<string>('runbook.server.newRunbookText', systemName, folder);
+      const document = await vscode.workspace.openTextDocument({ language: 'markdown', content });
+      await vscode.window.showTextDocument(document);
+      return document.uri.toString();
+    }),
+  );
+
   await client.start();
+  client.onNotification('runbook/documentStatus', ({ uri, isRunbook }: { uri: string; isRunbook: boolean }) => {
+    if (isRunbook) runbooks.add(uri);
+    else runbooks.delete(uri);
+    updateContext();
+  });
 }
 
 export async function deactivate(): Promise<void> {

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import picomatch from 'picomatch';
@@ -11,6 +11,7 @@ import type { DocumentModel } from './service/model/document';
 import { normalizeRules } from './settings';
 import { TemplateStore } from './templates';
 import { today } from './server';
+import { applyEdits } from './service/edits';
 
 const VERSION = '0.1.0';
 
@@ -22,6 +23,8 @@ Options:
   --format <text|json|sarif>   output format (default: text)
   --template <path>            template to check against (default: the built-in System Runbook)
   --rule <id>=<severity>       set a rule's severity: off, info, warning, error (repeatable)
+  --fix                        apply every safe fix (inserts missing parts, fills date placeholders)
+                               and write the files in place; then report what is left
   --help, --version
 
 Exit codes: 0 no error-severity finding, 1 at least one error, 2 usage or I/O error.
@@ -32,12 +35,13 @@ interface Options {
   template: string;
   rules: RunbookSettings['rules'];
   inputs: string[];
+  fix: boolean;
 }
 
 class UsageError extends Error {}
 
 function parseArgs(argv: string[]): Options | 'help' | 'version' {
-  const options: Options = { format: 'text', template: '', rules: {}, inputs: [] };
+  const options: Options = { format: 'text', template: '', rules: {}, inputs: [], fix: false };
   const problems: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -50,6 +54,10 @@ function parseArgs(argv: string[]): Options | 'help' | 'version' {
     };
     if (arg === '--help' || arg === '-h') return 'help';
     if (arg === '--version') return 'version';
+    if (arg === '--fix') {
+      options.fix = true;
+      continue;
+    }
     if (arg === '--format' || arg.startsWith('--format=')) {
       const format = value('--format');
       if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`Unknown format "${format}": use text, json or sarif.`);
@@ -183,7 +191,7 @@ function textOutput(results: FileResult[], color: boolean): string {
 
 function sarifOutput(results: FileResult[]): string {
   const level = { error: 'error', warning: 'warning', info: 'note' } as const;
-  const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
+  const ruleIndex = new Map<string, number>(rules.map((r, i) => [r.id, i]));
   return JSON.stringify(
     {
       $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -261,8 +269,21 @@ async function main(argv: string[]): Promise<number> {
     const results: FileResult[] = [];
     const date = today();
     for (const file of expandInputs(options.inputs)) {
-      const text = readText(file);
-      const model = service.getModel({ uri: pathToFileURL(resolve(file)).href, version: 1, getText: () => text });
+      let text = readText(file);
+      const uri = pathToFileURL(resolve(file)).href;
+      let model = service.getModel({ uri, version: 1, getText: () => text });
+      if (options.fix) {
+        const edits = await service.fixAll(model, schema, settings, date);
+        if (edits.length) {
+          text = applyEdits(text, edits);
+          try {
+            writeFileSync(file, text);
+          } catch (error) {
+            throw new UsageError(`Cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+          }
+          model = service.getModel({ uri, version: 2, getText: () => text });
+        }
+      }
       const findings = (await findingsOf(model, schema, settings, date)) ?? [];
       results.push({ file, model, findings });
       service.close(model.uri);

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { dirname } from 'node:path';
 import {
+  CodeActionKind,
   DiagnosticSeverity,
   TextDocuments,
   TextDocumentSyncKind,
@@ -12,10 +13,23 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { RunbookLanguageService } from './service/languageService';
 import { defaultSettings, type RunbookSettings } from './service/settings';
 import type { DocumentModel } from './service/model/document';
+import type { OffsetEdit } from './service/rules/types';
+import { FIX_ALL_KIND } from './service/features/codeActions';
+
+/** Commands the server runs for the client's palette commands (`runbook.<name>` in the client). */
+export const SERVER_COMMANDS = {
+  insertMissingSections: 'runbook.server.insertMissingSections',
+  updateToc: 'runbook.server.updateToc',
+  markReviewed: 'runbook.server.markReviewed',
+  newRunbookText: 'runbook.server.newRunbookText',
+} as const;
 import { normalizeSettings } from './settings';
 import { TemplateStore } from './templates';
 
 const DEBOUNCE_MS = 150;
+
+/** Tells the client whether a document is a runbook, so it can enable its commands. */
+export const STATUS_NOTIFICATION = 'runbook/documentStatus';
 
 /** Today's date (YYYY-MM-DD, local time); RUNBOOK_TODAY pins it for tests. */
 export function today(): string {
@@ -52,6 +66,8 @@ export function startServer(connection: Connection): void {
         foldingRangeProvider: true,
         definitionProvider: true,
         hoverProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+        executeCommandProvider: { commands: Object.values(SERVER_COMMANDS) },
       },
       serverInfo: { name: 'runbook-language-server', version: '0.1.0' },
     };
@@ -118,6 +134,7 @@ export function startServer(connection: Connection): void {
       return;
     }
     const ctx = await context(uri);
+    void connection.sendNotification(STATUS_NOTIFICATION, { uri, isRunbook: !!ctx });
     if (!ctx || ctx.doc.version !== version) {
       if (documents.get(uri)?.version === version) await connection.sendDiagnostics({ uri, version, diagnostics: [] });
       return;
@@ -179,6 +196,45 @@ export function startServer(connection: Connection): void {
   connection.onHover(async ({ textDocument, position }) => {
     const ctx = await context(textDocument.uri);
     return ctx ? (service.hover(ctx.model, ctx.schema, position) ?? null) : null;
+  });
+
+  connection.onCodeAction(async ({ textDocument, context: actionContext }) => {
+    const ctx = await context(textDocument.uri);
+    return ctx ? service.codeActions(ctx.model, ctx.schema, ctx.settings, actionContext, today()) : null;
+  });
+
+  async function applyEdits(uri: string, label: string, edits: OffsetEdit[], model: DocumentModel): Promise<boolean> {
+    if (!edits.length) return true;
+    const result = await connection.workspace.applyEdit({
+      label,
+      edit: { documentChanges: [{ textDocument: { uri, version: model.version }, edits: edits.map((e) => ({ range: model.lines.range(e.start, e.end), newText: e.newText })) }] },
+    });
+    return result.applied;
+  }
+
+  connection.onExecuteCommand(async ({ command, arguments: args = [] }) => {
+    if (command === SERVER_COMMANDS.newRunbookText) {
+      const settings = await settingsFor(typeof args[1] === 'string' ? args[1] : '');
+      return service.newRunbook(templates.get(settings.template, folderOf(String(args[1] ?? ''))), String(args[0] ?? ''));
+    }
+    const uri = typeof args[0] === 'string' ? args[0] : undefined;
+    const ctx = uri ? await context(uri) : undefined;
+    if (!uri || !ctx) return { applied: false, reason: 'Not a runbook document.' };
+    let edits: OffsetEdit[];
+    let label: string;
+    if (command === SERVER_COMMANDS.insertMissingSections) {
+      edits = await service.insertMissingSections(ctx.model, ctx.schema, today());
+      label = 'Insert all missing sections';
+    } else if (command === SERVER_COMMANDS.updateToc) {
+      edits = service.updateToc(ctx.model, ctx.schema);
+      label = 'Update table of contents';
+    } else if (command === SERVER_COMMANDS.markReviewed) {
+      edits = service.markReviewed(ctx.model, ctx.schema, today());
+      label = 'Mark as reviewed';
+    } else {
+      return { applied: false, reason: `Unknown command ${command}.` };
+    }
+    return { applied: await applyEdits(uri, label, edits, ctx.model), edits: edits.length };
   });
 
   documents.listen(connection);

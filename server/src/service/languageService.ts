@@ -10,6 +10,10 @@ import { foldingRanges } from './features/folding';
 import { definition } from './features/definition';
 import { hover } from './features/hover';
 import { isRunbook } from './features/detect';
+import { fixAllAction, fixAllEdits, quickFixes, FIX_ALL_KIND } from './features/codeActions';
+import { insertMissingSections, markReviewed, newRunbookText, updateToc } from './features/commands';
+import type { OffsetEdit } from './rules/types';
+import type { CodeAction, CodeActionContext } from 'vscode-languageserver-types';
 
 /** The minimum of a text document the service needs (vscode-languageserver-textdocument's TextDocument fits). */
 export interface TextDocumentLike {
@@ -77,5 +81,39 @@ export class RunbookLanguageService {
 
   hover(model: DocumentModel, schema: TemplateSchema, position: Position): Hover | undefined {
     return hover(model, schema, this.getMatch(model, schema), position);
+  }
+
+  /** Quick fixes for the diagnostics in the request, and fix-all when asked for (or for source actions). */
+  async codeActions(model: DocumentModel, schema: TemplateSchema, settings: RunbookSettings, context: CodeActionContext, today: string): Promise<CodeAction[]> {
+    const only = context.only;
+    const wants = (kind: string) => !only || only.some((o) => kind === o || kind.startsWith(o + '.') || (o === 'source' && kind.startsWith('source')));
+    const actions: CodeAction[] = [];
+    if (wants('quickfix')) actions.push(...quickFixes(model, context.diagnostics));
+    if (only && wants(FIX_ALL_KIND)) {
+      const fixAll = await fixAllAction(model, schema, settings, today);
+      if (fixAll) actions.push(fixAll);
+    }
+    return actions;
+  }
+
+  /** Edits of fix-all, in offsets of the model's text (used by the CLI's --fix). */
+  fixAll(model: DocumentModel, schema: TemplateSchema, settings: RunbookSettings, today: string): Promise<OffsetEdit[]> {
+    return fixAllEdits(model, schema, settings, today);
+  }
+
+  insertMissingSections(model: DocumentModel, schema: TemplateSchema, today: string): Promise<OffsetEdit[]> {
+    return insertMissingSections(model, schema, this.getMatch(model, schema), today);
+  }
+
+  updateToc(model: DocumentModel, schema: TemplateSchema): OffsetEdit[] {
+    return updateToc(model, schema, this.getMatch(model, schema));
+  }
+
+  markReviewed(model: DocumentModel, schema: TemplateSchema, today: string): OffsetEdit[] {
+    return markReviewed(model, schema, this.getMatch(model, schema), today);
+  }
+
+  newRunbook(schema: TemplateSchema, systemName: string): string {
+    return newRunbookText(schema, systemName);
   }
 }

@@ -3,6 +3,7 @@ import type { DocumentModel } from '../model/document';
 import { matchTemplate, type Match } from '../match';
 import { rules } from '../rules/index';
 import type { Finding, RuleContext, RuleId, Severity } from '../rules/types';
+import { suppressionsOf } from './suppressions';
 import type { RunbookSettings } from '../settings';
 import type { TemplateSchema } from '../template/schema';
 
@@ -37,11 +38,15 @@ export async function findingsOf(
 ): Promise<{ finding: Finding; severity: Exclude<Severity, 'off'> }[] | undefined> {
   const ctx: RuleContext = { model, schema, match, today };
   const out: { finding: Finding; severity: Exclude<Severity, 'off'> }[] = [];
+  const suppressions = suppressionsOf(model);
+  for (const finding of suppressions.problems) out.push({ finding, severity: 'warning' });
   for (const rule of rules) {
     const severity = settings.rules[rule.id] ?? rule.defaultSeverity;
     if (severity === 'off') continue;
     if (await isCancelled()) return undefined;
-    for (const finding of await rule.check(ctx)) out.push({ finding, severity });
+    for (const finding of await rule.check(ctx)) {
+      if (!suppressions.isSuppressed(rule.id, model.lines.positionAt(finding.start).line)) out.push({ finding, severity });
+    }
   }
   out.sort((a, b) => a.finding.start - b.finding.start || a.finding.end - b.finding.end || a.finding.rule.localeCompare(b.finding.rule));
   return out;

@@ -2,6 +2,13 @@ import type { Section } from '../model/document';
 import { owningSpec } from '../match';
 import type { Finding, Rule, RuleContext } from './types';
 import { isPlaceholderValue } from './dates';
+import { PLACEHOLDER } from '../template/compile';
+import { placeholderKey } from '../model/keys';
+
+function hasPlaceholder(source: string, ctx: RuleContext): boolean {
+  for (const m of source.matchAll(PLACEHOLDER)) if (ctx.schema.placeholders.has(placeholderKey(m[1]))) return true;
+  return false;
+}
 
 /** True when nothing in the section's subtree goes beyond the template's own text and placeholders. */
 function isEmpty(section: Section, ctx: RuleContext): boolean {
@@ -12,8 +19,10 @@ function isEmpty(section: Section, ctx: RuleContext): boolean {
     if (type === 'thematicBreak' || type === 'definition') continue;
     if (type === 'html' && /^\s*<!--[\s\S]*-->\s*$/.test(ctx.model.text.slice(block.start, block.end))) continue;
     const source = ctx.model.text.slice(block.start, block.end).trim();
-    if (template && template.includes(source)) continue;
     if (type === 'paragraph' && isPlaceholderValue(source.replace(/[*_]/g, ''), ctx.schema)) continue;
+    // Template text kept as is is guidance only when it still asks for something: a placeholder,
+    // an empty table cell, or an instruction paragraph. A kept checklist or contents list is content.
+    if (template && template.includes(source) && (type === 'paragraph' || hasPlaceholder(source, ctx) || /\|\s*\|/.test(source))) continue;
     return false;
   }
   return section.children.every((c) => isEmpty(c, ctx));

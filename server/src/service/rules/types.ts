@@ -25,6 +25,9 @@ export const RULE_IDS = [
 
 export type RuleId = (typeof RULE_IDS)[number];
 
+/** Findings also come from suppression comments that name a rule that does not exist. */
+export type FindingRule = RuleId | 'suppression';
+
 /** A text edit in document offsets; quick fixes are lists of these. */
 export interface OffsetEdit {
   start: number;
@@ -41,7 +44,7 @@ export interface Fix {
 
 /** What a rule found, in domain terms; turned into an LSP diagnostic in exactly one place. */
 export interface Finding {
-  rule: RuleId;
+  rule: FindingRule;
   start: number;
   end: number;
   message: string;

@@ -1,0 +1,308 @@
+import { lintSource } from '@secretlint/core';
+import { creator as recommended, rules as recommendedRules } from '@secretlint/secretlint-rule-preset-recommend';
+import { creator as patternRule } from '@secretlint/secretlint-rule-pattern';
+import type { SecretLintCoreConfig, SecretLintCoreResultMessage, SecretLintRuleCreator } from '@secretlint/types';
+import type { DocumentModel } from '../model/document';
+import type { Finding, Fix, Rule } from './types';
+
+/*
+ * Credentials are found by secretlint's rules: the recommended preset (private keys, AWS, GitHub, Slack,
+ * npm, basic auth and database URLs, ...) plus @secretlint/secretlint-rule-pattern for what the preset does
+ * not look for (`password: ...` lines, tokens in assignments, credentials in redis/amqp/... URLs, PEM keys
+ * the private-key rule skips). Our code only maps secretlint's reports to findings: it narrows a few ranges
+ * to the secret itself, names the kind of credential, and never repeats the secret in a message.
+ */
+
+const PRESET = '@secretlint/secretlint-rule-preset-recommend';
+/** Two instances of @secretlint/secretlint-rule-pattern, each with its own allow-list. */
+const PATTERN_VALUES = 'pattern:values';
+const PATTERN_KEYS = 'pattern:keys';
+const RULE = (name: string) => `@secretlint/secretlint-rule-${name}`;
+
+const REPLACEMENT = '<stored in the secret manager>';
+const FIX_TITLE = 'Replace the credential with a reference to the secret manager';
+
+/** Obvious documentation values that the preset's own ignore lists miss (`ghp_xxxx…`, Slack's `T00000000/B00000000/XXXX…`). */
+const DOC_EXAMPLES = ['/x{8,}/i', '/EXAMPLE/', '/0{10,}/', '/(?:^|[^a-z])your[-_]/i'];
+/** Placeholder passwords in URLs (`mongodb://<user>:<password>@host`, `://user:[password]@`), which the URL rules report. */
+const URL_PLACEHOLDERS = ['/:(?:<[^<>\\s@]*>|\\[[^\\]\\s@]*\\]|\\*+)@/'];
+
+// --- Assignment patterns (`password: hunter2`, `DB_PASSWORD=...`, `"api_key": "..."`) -------------------------
+//
+// The reported range is the value only: the key and separator sit in a lookbehind. The value must be one
+// token that ends its line (or, for `KEY=value` written without spaces, is followed by a space, as in
+// `PGPASSWORD=... psql`), so prose after a colon ("Password: stored in Vault") never matches.
+
+/**
+ * Separator between key and value: optional closing quote/emphasis, `:`, `=` or `=>`, optional opening
+ * quote/emphasis. No two `[ \t]*` are adjacent, so the lookbehind cannot backtrack polynomially on long blank runs.
+ */
+const SEP = String.raw`["'\x60*_]*[ \t]*(?:=>|[:=])[ \t*_\x60]*["'\x60]?`;
+/** A character of a value. */
+const VALUE_CHAR = String.raw`[^\s'"\x60<>()\[\]{}$|,;*\\]`;
+/** A value: one token, not starting like a placeholder or reference (`<...>`, `[...]`, `{{...}}`, `$VAR`, `%VAR%`, `****`, `!vault`, `&anchor`). */
+const VALUE = String.raw`(?![<\[{(*$%!&@#])${VALUE_CHAR}{4,200}`;
+/** What may follow a value that ends the line: closing quote/emphasis, `,`/`;`, spaces, a `# comment`. */
+const LINE_END = String.raw`(?=["'\x60]?[*_]{0,2}[,;]?(?:[ \t]*\r?$|[ \t]+#))`;
+
+function assignment(keys: string): string[] {
+  return [
+    // key: value / key = value / "key": "value", ending the line. The leading lookahead rejects most
+    // positions before the costlier lookbehind runs.
+    `/(?=${VALUE_CHAR})(?<=(?:${keys})${SEP})${VALUE}${LINE_END}/gim`,
+    // KEY=value followed by more of a command line
+    `/(?=${VALUE_CHAR})(?<=(?:${keys})=)${VALUE}(?=[ \\t]+\\S)/gim`,
+  ];
+}
+
+const PASSWORD_KEYS = String.raw`pass(?:word|wd|phrase)|pwd`;
+const SECRET_KEYS = String.raw`secret(?:[_-]?(?:access[_-]?)?key)?`;
+const TOKEN_KEYS = String.raw`token`;
+const API_KEY_KEYS = String.raw`api[_-]?key`;
+
+/** Values of credential-named keys that are not credentials: placeholders, references, words, masks. */
+const NOT_A_VALUE = [
+  // a word ("Vault", "required", "none", "NONE"), a masked value ("****", "xxxxxxxx", "•••")
+  '/^[A-Z]?[a-z]{1,15}$/',
+  '/^[A-Z]{1,15}$/',
+  '/^(.)\\1+$/',
+  '/^[xX*•.#-]+$/',
+  '/^n\\/a$/i',
+  // an environment variable name or a lowercase identifier, path or dotted reference (DB_PASSWORD,
+  // ledger-db, kv/payments/db, args.password, data.aws_secretsmanager_secret_version.db.secret_string)
+  '/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/',
+  '/^[a-z]+[0-9]*(?:[._\\/-][a-z]+[0-9]*)+$/',
+  '/(?:^|[._\\/-])(?:password|passwd|pwd|secret|secrets|token|api_?key|key|creds?|credentials?)(?:$|[._\\/-])/i',
+  '/^(?:process\\.env|os\\.environ|os\\.getenv|env\\.|ENV\\b|System\\.getenv|var\\.|local\\.|data\\.)/',
+  // a URL or a file path (password_file values, "Forgot password: https://...")
+  '/^[a-z][a-z0-9+.-]*:\\/\\//i',
+  '/^(?:\\/|\\.\\.?\\/|~\\/)/',
+  // a small number (a length, a count, a TTL), an ellipsis, a documentation value
+  '/^\\d{1,6}$/',
+  '/\\.\\.\\.|…/',
+  '/example|sample|dummy|placeholder|changeme|your[_-]/i',
+];
+
+/** Schemes whose URLs the preset's basic-auth and database rules do not look at. */
+const URL_SCHEMES = String.raw`rediss?|amqps?|mqtts?|ldaps?|smtps?|sftp|ssh|svn|mssql|sqlserver|redshift|clickhouse|nats|kafka|couchdb|elasticsearch`;
+
+/** Assignments and URL passwords; reported as "found matching <name>: ...". */
+const VALUE_PATTERNS = [
+  { name: 'password', label: 'password', patterns: assignment(PASSWORD_KEYS) },
+  { name: 'secret', label: 'secret', patterns: assignment(SECRET_KEYS) },
+  { name: 'token', label: 'token', patterns: assignment(TOKEN_KEYS) },
+  { name: 'api-key', label: 'API key', patterns: assignment(API_KEY_KEYS) },
+  {
+    name: 'url-password',
+    label: 'password in a URL',
+    patterns: [String.raw`/(?<=\b(?:${URL_SCHEMES}):\/\/[^\s:@\/]{0,100}:)(?![<\[{($%*])[^\s:@\/<>\[\]{}$'"\x60]{4,200}(?=@)/gi`],
+  },
+];
+
+/** Private keys; a separate rule instance, so that the value allow-list does not apply to key bodies. */
+const KEY_PATTERNS = [
+  {
+    // PEM keys the private-key rule misses: it only accepts a body starting `MI`, so P-256 EC keys
+    // (`MHcC...`) and encrypted PKCS#8 keys pass it. Needs at least two full lines of base64.
+    name: 'pem',
+    label: 'private key',
+    patterns: [
+      String.raw`/-----BEGIN (?:(?:RSA|DSA|EC|OPENSSH|ENCRYPTED) )?PRIVATE KEY-----(?:\r?\n[ \t>]*[A-Za-z0-9+\/=]{40,}){2,}(?:\r?\n[ \t>]*[A-Za-z0-9+\/=]+)?\r?\n[ \t>]*-----END (?:(?:RSA|DSA|EC|OPENSSH|ENCRYPTED) )?PRIVATE KEY-----/g`,
+    ],
+  },
+];
+
+const CONFIG: SecretLintCoreConfig = {
+  rules: [
+    {
+      id: PRESET,
+      rule: recommended,
+      rules: [
+        // Access key IDs are only reported with enableIDScanRule; account IDs are not credentials.
+        { id: RULE('aws'), options: { enableIDScanRule: true, allows: DOC_EXAMPLES }, allowMessageIds: ['AWSAccountID'] },
+        ...['github', 'slack', 'npm', 'sendgrid', 'shopify', 'privatekey'].map((name) => ({ id: RULE(name), options: { allows: DOC_EXAMPLES } })),
+        ...['basicauth', 'database-connection-string'].map((name) => ({ id: RULE(name), options: { allows: [...DOC_EXAMPLES, ...URL_PLACEHOLDERS] } })),
+      ],
+    },
+    {
+      id: PATTERN_VALUES,
+      rule: patternRule as SecretLintRuleCreator,
+      options: { allows: [...NOT_A_VALUE, ...DOC_EXAMPLES], patterns: VALUE_PATTERNS.map(({ name, patterns }) => ({ name, patterns })) },
+    },
+    {
+      id: PATTERN_KEYS,
+      rule: patternRule as SecretLintRuleCreator,
+      options: { allows: [], patterns: KEY_PATTERNS.map(({ name, patterns }) => ({ name, patterns })) },
+    },
+  ],
+};
+
+/** Only the GCP rule, for JSON code blocks: it tells a service account key from any other private key. */
+const gcpRule = recommendedRules.find((r) => r.meta.id === RULE('gcp'));
+const GCP_CONFIG: SecretLintCoreConfig | undefined = gcpRule ? { rules: [{ id: RULE('gcp'), rule: gcpRule }] } : undefined;
+
+const PATTERN_ENTRIES = [...VALUE_PATTERNS, ...KEY_PATTERNS];
+
+/** The pattern entry a pattern-rule report came from: its name is in the report's data (and message). */
+function patternEntry(m: SecretLintCoreResultMessage): (typeof PATTERN_ENTRIES)[number] | undefined {
+  const name = (m.data as { PATTERN_NAME?: unknown } | undefined)?.PATTERN_NAME;
+  return PATTERN_ENTRIES.find((p) => p.name === name || m.message.startsWith(`found matching ${p.name}:`));
+}
+
+interface Kind {
+  label: string;
+  /** Show the first characters of the secret (public type prefixes such as `ghp_`, `xoxb`, `AKIA`). */
+  hint: boolean;
+  /** The reported range is a whole URL: narrow it to the password between `user:` and `@`. */
+  url?: boolean;
+  /** Higher wins when findings overlap. */
+  rank: number;
+}
+
+const KINDS: Record<string, Kind> = {
+  'aws/AWSAccessKeyID': { label: 'AWS access key ID', hint: true, rank: 3 },
+  'aws/AWSSecretAccessKey': { label: 'AWS secret access key', hint: false, rank: 3 },
+  'privatekey/PrivateKey': { label: 'private key', hint: false, rank: 4 },
+  'npm/NPM_ACCESS_TOKEN': { label: 'npm access token', hint: true, rank: 3 },
+  'npm/Npmrc_authToken': { label: 'npm auth token', hint: false, rank: 3 },
+  'npm/PackageJSON_xOauthToken': { label: 'GitHub OAuth token', hint: false, rank: 3 },
+  'slack/SLACK_TOKEN': { label: 'Slack token', hint: true, rank: 3 },
+  'slack/IncomingWebhook': { label: 'Slack webhook URL', hint: false, rank: 3 },
+  'basicauth/BasicAuth': { label: 'password in a URL', hint: false, url: true, rank: 2 },
+  'database-connection-string/PostgreSQLConnection': { label: 'PostgreSQL connection string with a password', hint: false, url: true, rank: 2 },
+  'database-connection-string/MySQLConnection': { label: 'MySQL connection string with a password', hint: false, url: true, rank: 2 },
+  'database-connection-string/MongoDBConnection': { label: 'MongoDB connection string with a password', hint: false, url: true, rank: 2 },
+  'github/GITHUB_TOKEN': { label: 'GitHub token', hint: true, rank: 3 },
+  'openai/OPENAI_TOKEN': { label: 'OpenAI API key', hint: true, rank: 3 },
+  'anthropic/ANTHROPIC_API_KEY': { label: 'Anthropic API key', hint: true, rank: 3 },
+  'linear/LINEAR_API_TOKEN': { label: 'Linear API key', hint: true, rank: 3 },
+  'sendgrid/SENDGRID_KEY': { label: 'SendGrid API key', hint: true, rank: 3 },
+  'shopify/SHOPIFY_KEY': { label: 'Shopify access token', hint: true, rank: 3 },
+  '1password/OPS_TOKEN': { label: '1Password service account token', hint: true, rank: 3 },
+};
+
+interface Found {
+  start: number;
+  end: number;
+  label: string;
+  hint: boolean;
+  rank: number;
+}
+
+export const secret: Rule = {
+  id: 'secret',
+  defaultSeverity: 'error',
+  description:
+    'A credential is in the runbook (private key, cloud access key, API token, password in a URL or a `password:` line): store it in a secret manager and reference it by name.',
+  async check({ model }) {
+    const text = model.text;
+    if (!text) return [];
+    const result = await lintSource({
+      source: { content: text, filePath: 'runbook.md', ext: '.md', contentType: 'text' },
+      // secretlint's own messages contain the secret: they are read for the pattern name only, never passed on.
+      options: { config: CONFIG, noPhysicFilePath: true },
+    });
+    const found: Found[] = [];
+    for (const m of result.messages) {
+      const f = toFound(m, text);
+      if (f) found.push(f);
+    }
+    await labelServiceAccountKeys(model, found);
+    return dedupe(found).map((f) => finding(f, text));
+  },
+};
+
+function toFound(m: SecretLintCoreResultMessage, text: string): Found | undefined {
+  let [start, end] = m.range;
+  if (!(start >= 0 && end > start && end <= text.length)) return undefined;
+  if (m.ruleId === PATTERN_VALUES || m.ruleId === PATTERN_KEYS) {
+    const p = patternEntry(m);
+    if (!p) return undefined;
+    const label = p.name === 'pem' ? privateKeyLabel(text, start) : p.label;
+    return { start, end, label, hint: false, rank: 1 };
+  }
+  const key = `${m.ruleId.replace('@secretlint/secretlint-rule-', '')}/${m.messageId}`;
+  const kind = KINDS[key];
+  if (!kind) return { start, end, label: 'credential', hint: false, rank: 0 };
+  if (key === 'aws/AWSSecretAccessKey') [start, end] = awsSecretRange(text, start, end);
+  if (kind.url) [start, end] = urlPasswordRange(text, start, end);
+  const label = key === 'privatekey/PrivateKey' ? privateKeyLabel(text, start) : kind.label;
+  return { start, end, label, hint: kind.hint, rank: kind.rank };
+}
+
+/**
+ * secretlint 11's AWS rule reports `[matchIndex, matchIndex + 40]`, where the match starts at the key
+ * name (`aws_secret_access_key = ...`), not at the 40-character secret. Move the range onto the secret.
+ */
+function awsSecretRange(text: string, start: number, end: number): [number, number] {
+  if (/^[A-Za-z0-9/+=]{40}$/.test(text.slice(start, end)) && /(?::|=>|=)\s*["']?$/.test(text.slice(Math.max(0, start - 20), start))) {
+    return [start, end];
+  }
+  const m = /^["']?(?:AWS|aws|Aws)?_?(?:SECRET|secret|Secret)_?(?:ACCESS|access|Access)_?(?:KEY|key|Key)["']?\s*(?::|=>|=)\s*["']?([A-Za-z0-9/+=]{40})/.exec(text.slice(start, start + 200));
+  if (!m) return [start, end];
+  const s = start + m[0].length - 40;
+  return [s, s + 40];
+}
+
+/** Narrows a URL with credentials (`scheme://user:password@host...`) to its password. */
+function urlPasswordRange(text: string, start: number, end: number): [number, number] {
+  const url = text.slice(start, end);
+  const scheme = url.indexOf('://');
+  if (scheme < 0) return [start, end];
+  const colon = url.indexOf(':', scheme + 3);
+  const at = colon < 0 ? -1 : url.indexOf('@', colon + 1);
+  if (colon < 0 || at < 0 || at === colon + 1 || /[\s/]/.test(url.slice(colon + 1, at))) return [start, end];
+  return [start + colon + 1, start + at];
+}
+
+/** "RSA private key", "OpenSSH private key", ... from the BEGIN line (which is not secret). */
+function privateKeyLabel(text: string, start: number): string {
+  const m = /^-----BEGIN ([A-Z]+ )?PRIVATE KEY/.exec(text.slice(start, start + 60));
+  const type = m?.[1]?.trim();
+  const names: Record<string, string> = { RSA: 'RSA', DSA: 'DSA', EC: 'EC', OPENSSH: 'OpenSSH', PGP: 'PGP', ENCRYPTED: 'encrypted' };
+  return type && names[type] ? `${names[type]} private key` : 'private key';
+}
+
+/**
+ * A private key inside a JSON code block that secretlint's GCP rule recognises as a service account key
+ * file is named as such (the GCP rule only looks at `.json` files, so the blocks are checked one by one).
+ */
+async function labelServiceAccountKeys(model: DocumentModel, found: Found[]): Promise<void> {
+  if (!GCP_CONFIG) return;
+  const keys = found.filter((f) => f.label.endsWith('private key'));
+  if (!keys.length) return;
+  for (const block of model.codeBlocks) {
+    const inside = keys.filter((k) => block.start <= k.start && k.end <= block.end);
+    if (!inside.length) continue;
+    const source = model.text.slice(block.start, block.end);
+    const open = source.indexOf('{');
+    const close = source.lastIndexOf('}');
+    if (open < 0 || close < open) continue;
+    const result = await lintSource({
+      source: { content: source.slice(open, close + 1), filePath: 'service-account.json', ext: '.json', contentType: 'text' },
+      options: { config: GCP_CONFIG, noPhysicFilePath: true },
+    });
+    if (result.messages.length) for (const k of inside) k.label = 'GCP service account key';
+  }
+}
+
+/** One finding per place: of overlapping reports, the more specific rule wins, then the longer range. */
+function dedupe(found: Found[]): Found[] {
+  const sorted = [...found].sort((a, b) => b.rank - a.rank || b.end - b.start - (a.end - a.start) || a.start - b.start);
+  const kept: Found[] = [];
+  for (const f of sorted) if (!kept.some((k) => k.start < f.end && f.start < k.end)) kept.push(f);
+  return kept.sort((a, b) => a.start - b.start || a.end - b.end);
+}
+
+function finding(f: Found, text: string): Finding {
+  const secretText = text.slice(f.start, f.end);
+  const hint = f.hint && secretText.length > 8 ? ` ${secretText.slice(0, 4)}…` : '';
+  const fix: Fix = { title: FIX_TITLE, edits: [{ start: f.start, end: f.end, newText: REPLACEMENT }], safe: false };
+  return {
+    rule: 'secret',
+    start: f.start,
+    end: f.end,
+    message: `Credential in the document (${f.label}${hint}): remove it and store it in a secret manager; reference it by name, and rotate it if this document was shared.`,
+    fixes: [fix],
+  };
+}
