@@ -17,8 +17,14 @@ function distance(a: string, b: string): number {
 
 /** Existing anchors closest to `fragment`, best first. */
 export function closestAnchors(fragment: string, anchors: Iterable<string>, count = 3): string[] {
+  const wanted = fragment.toLowerCase();
+  // An anchor that extends or shortens what was typed (a truncated heading) beats a merely similar one.
+  const score = (anchor: string) => {
+    const a = anchor.toLowerCase();
+    return a.startsWith(wanted) || wanted.startsWith(a) ? Math.abs(a.length - wanted.length) / 100 : distance(wanted, a) + 1;
+  };
   return [...anchors]
-    .map((a) => ({ a, d: distance(fragment.toLowerCase(), a.toLowerCase()) }))
+    .map((a) => ({ a, d: score(a) }))
     .sort((x, y) => x.d - y.d || x.a.localeCompare(y.a))
     .slice(0, count)
     .map((x) => x.a);

@@ -24,12 +24,20 @@ export function insertBlock(model: DocumentModel, offset: number, block: string)
   return { start: offset, end: offset, newText: body };
 }
 
+/** The start of the first line at or after `offset` that is not blank (the text's end if none). */
+function skipBlankLines(model: DocumentModel, offset: number): number {
+  let line = model.lines.positionAt(offset).line;
+  while (line + 1 < model.lines.lineCount && model.lines.lineText(line).trim() === '') line++;
+  const start = model.lines.lineStarts[line];
+  return model.lines.lineText(line).trim() === '' ? model.text.length : start;
+}
+
 /** Where a missing template section goes: after the closest earlier sibling present, else before the closest later one. */
 export function insertionOffset(model: DocumentModel, siblings: SectionSpec[], index: number, match: Match, parent: Section | undefined): number {
   const present = (spec: SectionSpec) => (match.sections.get(spec) ?? []).find((s) => s.parent === parent || (parent === undefined && s.depth === spec.depth));
   for (let j = index - 1; j >= 0; j--) {
     const s = present(siblings[j]);
-    if (s) return nextLineStart(model, s.end);
+    if (s) return skipBlankLines(model, nextLineStart(model, s.end));
   }
   for (let j = index + 1; j < siblings.length; j++) {
     const s = present(siblings[j]);
