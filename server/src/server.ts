@@ -66,6 +66,7 @@ export function startServer(connection: Connection): void {
         foldingRangeProvider: true,
         definitionProvider: true,
         hoverProvider: true,
+        completionProvider: { triggerCharacters: ['#', '|', ' '] },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
         executeCommandProvider: { commands: Object.values(SERVER_COMMANDS) },
       },
@@ -196,6 +197,11 @@ export function startServer(connection: Connection): void {
   connection.onHover(async ({ textDocument, position }) => {
     const ctx = await context(textDocument.uri);
     return ctx ? (service.hover(ctx.model, ctx.schema, position) ?? null) : null;
+  });
+
+  connection.onCompletion(async ({ textDocument, position }) => {
+    const ctx = await context(textDocument.uri);
+    return ctx ? service.completions(ctx.model, ctx.schema, position, today()) : null;
   });
 
   connection.onCodeAction(async ({ textDocument, context: actionContext }) => {

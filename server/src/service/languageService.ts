@@ -13,7 +13,8 @@ import { isRunbook } from './features/detect';
 import { fixAllAction, fixAllEdits, quickFixes, FIX_ALL_KIND } from './features/codeActions';
 import { insertMissingSections, markReviewed, newRunbookText, updateToc } from './features/commands';
 import type { OffsetEdit } from './rules/types';
-import type { CodeAction, CodeActionContext } from 'vscode-languageserver-types';
+import type { CodeAction, CodeActionContext, CompletionList } from 'vscode-languageserver-types';
+import { completions } from './features/completion';
 
 /** The minimum of a text document the service needs (vscode-languageserver-textdocument's TextDocument fits). */
 export interface TextDocumentLike {
@@ -81,6 +82,10 @@ export class RunbookLanguageService {
 
   hover(model: DocumentModel, schema: TemplateSchema, position: Position): Hover | undefined {
     return hover(model, schema, this.getMatch(model, schema), position);
+  }
+
+  completions(model: DocumentModel, schema: TemplateSchema, position: Position, today: string): CompletionList | null {
+    return completions(model, schema, this.getMatch(model, schema), position, today);
   }
 
   /** Quick fixes for the diagnostics in the request, and fix-all when asked for (or for source actions). */
