@@ -1,11 +1,11 @@
 import type { OffsetEdit } from './rules/types';
 
 /**
- * Applies edits given in offsets of `text`. Edits at the same offset apply in the order given;
+ * Applies edits given in offsets of `text`. Edits at the same offset apply by `order`, then as given;
  * an edit overlapping an earlier one is dropped (the earlier one wins).
  */
 export function applyEdits(text: string, edits: OffsetEdit[]): string {
-  const sorted = edits.map((e, i) => ({ e, i })).sort((a, b) => a.e.start - b.e.start || a.i - b.i);
+  const sorted = edits.map((e, i) => ({ e, i })).sort((a, b) => a.e.start - b.e.start || (a.e.order ?? 0) - (b.e.order ?? 0) || a.i - b.i);
   let out = '';
   let pos = 0;
   for (const { e } of sorted) {

@@ -16,7 +16,7 @@ export const missingSection: Rule = {
         start: offset,
         end: offset,
         message: `Missing section "${spec.title}" (template: "${spec.heading}")${previous ? `; it belongs after "${previous.title}"` : ''}.`,
-        fixes: [{ title: `Insert section "${spec.title}" from the template`, edits: [insertBlock(model, offset, spec.skeleton)], safe: true }],
+        fixes: [{ title: `Insert section "${spec.title}" from the template`, edits: [{ ...insertBlock(model, offset, spec.skeleton), order: -spec.depth }], safe: true }],
       });
     });
     return findings;

@@ -23,7 +23,7 @@ export const missingSubsection: Rule = {
           start: offset,
           end: offset,
           message: `Section "${spec.title}" is missing subsection "${child.title}" (template: "${child.heading}").`,
-          fixes: [{ title: `Insert subsection "${child.title}" from the template`, edits: [insertBlock(model, offset, child.skeleton)], safe: true }],
+          fixes: [{ title: `Insert subsection "${child.title}" from the template`, edits: [{ ...insertBlock(model, offset, child.skeleton), order: -child.depth }], safe: true }],
         });
       });
     };

@@ -14,10 +14,11 @@ import type { Finding, Fix, Rule } from './types';
  */
 
 const PRESET = '@secretlint/secretlint-rule-preset-recommend';
-/** Two instances of @secretlint/secretlint-rule-pattern, each with its own allow-list. */
-const PATTERN_VALUES = 'pattern:values';
-const PATTERN_KEYS = 'pattern:keys';
 const RULE = (name: string) => `@secretlint/secretlint-rule-${name}`;
+/** Instances of @secretlint/secretlint-rule-pattern, each with the allow-list that fits its matches. */
+const PATTERN_VALUES = 'pattern:assignments';
+const PATTERN_URLS = 'pattern:urls';
+const PATTERN_KEYS = 'pattern:keys';
 
 const REPLACEMENT = '<stored in the secret manager>';
 const FIX_TITLE = 'Replace the credential with a reference to the secret manager';
@@ -25,85 +26,107 @@ const FIX_TITLE = 'Replace the credential with a reference to the secret manager
 /** Obvious documentation values that the preset's own ignore lists miss (`ghp_xxxx…`, Slack's `T00000000/B00000000/XXXX…`). */
 const DOC_EXAMPLES = ['/x{8,}/i', '/EXAMPLE/', '/0{10,}/', '/(?:^|[^a-z])your[-_]/i'];
 /** Placeholder passwords in URLs (`mongodb://<user>:<password>@host`, `://user:[password]@`), which the URL rules report. */
-const URL_PLACEHOLDERS = ['/:(?:<[^<>\\s@]*>|\\[[^\\]\\s@]*\\]|\\*+)@/'];
+const URL_PLACEHOLDERS = [String.raw`/:(?:<[^<>\s@]*>|\[[^\]\s@]*\]|\*+)@/`];
 
-// --- Assignment patterns (`password: hunter2`, `DB_PASSWORD=...`, `"api_key": "..."`) -------------------------
+// --- Assignments: `password: hunter2`, `DB_PASSWORD=...`, `"api_key": "..."` ---------------------------------
 //
-// The reported range is the value only: the key and separator sit in a lookbehind. The value must be one
-// token that ends its line (or, for `KEY=value` written without spaces, is followed by a space, as in
-// `PGPASSWORD=... psql`), so prose after a colon ("Password: stored in Vault") never matches.
+// A match runs from the key to the end of the value; `assignmentValue` narrows the finding to the value.
+// The value must be one token that ends its line (or, for `KEY=value` written without spaces, one followed
+// by more of a command line, as in `PGPASSWORD=... psql`), so prose after a colon ("Password: stored in
+// Vault") never matches. Patterns start with the key, which lets the regex engine skip ahead quickly; a
+// leading lookbehind made them 20-50 times slower.
 
 /**
  * Separator between key and value: optional closing quote/emphasis, `:`, `=` or `=>`, optional opening
- * quote/emphasis. No two `[ \t]*` are adjacent, so the lookbehind cannot backtrack polynomially on long blank runs.
+ * quote/emphasis. No two `[ \t]*` are adjacent, so it cannot backtrack polynomially on long blank runs.
  */
 const SEP = String.raw`["'\x60*_]*[ \t]*(?:=>|[:=])[ \t*_\x60]*["'\x60]?`;
-/** A character of a value. */
-const VALUE_CHAR = String.raw`[^\s'"\x60<>()\[\]{}$|,;*\\]`;
 /** A value: one token, not starting like a placeholder or reference (`<...>`, `[...]`, `{{...}}`, `$VAR`, `%VAR%`, `****`, `!vault`, `&anchor`). */
-const VALUE = String.raw`(?![<\[{(*$%!&@#])${VALUE_CHAR}{4,200}`;
+const VALUE = String.raw`(?![<\[{(*$%!&@#])[^\s'"\x60<>()\[\]{}$|,;*\\]{4,200}`;
 /** What may follow a value that ends the line: closing quote/emphasis, `,`/`;`, spaces, a `# comment`. */
 const LINE_END = String.raw`(?=["'\x60]?[*_]{0,2}[,;]?(?:[ \t]*\r?$|[ \t]+#))`;
 
 function assignment(keys: string): string[] {
   return [
-    // key: value / key = value / "key": "value", ending the line. The leading lookahead rejects most
-    // positions before the costlier lookbehind runs.
-    `/(?=${VALUE_CHAR})(?<=(?:${keys})${SEP})${VALUE}${LINE_END}/gim`,
+    // key: value / key = value / "key": "value", ending the line
+    String.raw`/(?:${keys})${SEP}${VALUE}${LINE_END}/gim`,
     // KEY=value followed by more of a command line
-    `/(?=${VALUE_CHAR})(?<=(?:${keys})=)${VALUE}(?=[ \\t]+\\S)/gim`,
+    String.raw`/(?:${keys})=${VALUE}(?=[ \t]+\S)/gim`,
   ];
 }
 
-const PASSWORD_KEYS = String.raw`pass(?:word|wd|phrase)|pwd`;
-const SECRET_KEYS = String.raw`secret(?:[_-]?(?:access[_-]?)?key)?`;
-const TOKEN_KEYS = String.raw`token`;
-const API_KEY_KEYS = String.raw`api[_-]?key`;
+/** The key and separator at the start of an assignment match: the key holds no `:` or `=`. */
+const ASSIGNMENT_PREFIX = String.raw`^[^:=\s]*?${SEP}`;
+const ASSIGNMENT_PREFIX_RE = new RegExp(ASSIGNMENT_PREFIX);
 
-/** Values of credential-named keys that are not credentials: placeholders, references, words, masks. */
+/**
+ * Values of credential-named keys that are not credentials: placeholders, references, words, masks.
+ * Each is a whole value; `allowValues` anchors them after the match's key and separator.
+ */
 const NOT_A_VALUE = [
   // a word ("Vault", "required", "none", "NONE"), a masked value ("****", "xxxxxxxx", "•••")
-  '/^[A-Z]?[a-z]{1,15}$/',
-  '/^[A-Z]{1,15}$/',
-  '/^(.)\\1+$/',
-  '/^[xX*•.#-]+$/',
-  '/^n\\/a$/i',
-  // an environment variable name or a lowercase identifier, path or dotted reference (DB_PASSWORD,
+  '/[A-Z]?[a-z]{1,15}/',
+  '/[A-Z]{1,15}/',
+  String.raw`/(.)\1+/`,
+  '/[xX*•.#-]+/',
+  '/n\\/a/i',
+  // an environment variable name, or a lowercase identifier, path or dotted reference (DB_PASSWORD,
   // ledger-db, kv/payments/db, args.password, data.aws_secretsmanager_secret_version.db.secret_string)
-  '/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/',
-  '/^[a-z]+[0-9]*(?:[._\\/-][a-z]+[0-9]*)+$/',
-  '/(?:^|[._\\/-])(?:password|passwd|pwd|secret|secrets|token|api_?key|key|creds?|credentials?)(?:$|[._\\/-])/i',
-  '/^(?:process\\.env|os\\.environ|os\\.getenv|env\\.|ENV\\b|System\\.getenv|var\\.|local\\.|data\\.)/',
+  '/[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+/',
+  String.raw`/[a-z]+[0-9]*(?:[._\/-][a-z]+[0-9]*)+/`,
+  String.raw`/(?:.*[._\/-])?(?:password|passwd|pwd|secret|secrets|token|api_?key|key|creds?|credentials?)(?:[._\/-].*)?/i`,
+  String.raw`/(?:process\.env|os\.environ|os\.getenv|env\.|ENV\b|System\.getenv|var\.|local\.|data\.).*/`,
   // a URL or a file path (password_file values, "Forgot password: https://...")
-  '/^[a-z][a-z0-9+.-]*:\\/\\//i',
-  '/^(?:\\/|\\.\\.?\\/|~\\/)/',
+  String.raw`/[a-z][a-z0-9+.-]*:\/\/.*/i`,
+  String.raw`/(?:\/|\.\.?\/|~\/).*/`,
   // a small number (a length, a count, a TTL), an ellipsis, a documentation value
-  '/^\\d{1,6}$/',
-  '/\\.\\.\\.|…/',
-  '/example|sample|dummy|placeholder|changeme|your[_-]/i',
+  String.raw`/\d{1,6}/`,
+  String.raw`/.*(?:\.\.\.|…).*/`,
+  '/.*(?:example|sample|dummy|placeholder|changeme|your[_-]).*/i',
+  ...DOC_EXAMPLES.map((d) => d.replace(/^\/(.*)\/(\w*)$/, '/.*$1.*/$2')),
 ];
 
-/** Schemes whose URLs the preset's basic-auth and database rules do not look at. */
-const URL_SCHEMES = String.raw`rediss?|amqps?|mqtts?|ldaps?|smtps?|sftp|ssh|svn|mssql|sqlserver|redshift|clickhouse|nats|kafka|couchdb|elasticsearch`;
+/** Anchors whole-value allow patterns after `prefix` (the part of the match before the value). */
+function allowValues(prefix: string, values: string[]): string[] {
+  return values.map((v) => {
+    const m = /^\/(.*)\/(\w*)$/.exec(v);
+    if (!m) throw new Error(`not a /regexp/: ${v}`);
+    return `/${prefix}(?:${m[1]})$/${m[2]}`;
+  });
+}
 
-/** Assignments and URL passwords; reported as "found matching <name>: ...". */
-const VALUE_PATTERNS = [
-  { name: 'password', label: 'password', patterns: assignment(PASSWORD_KEYS) },
-  { name: 'secret', label: 'secret', patterns: assignment(SECRET_KEYS) },
-  { name: 'token', label: 'token', patterns: assignment(TOKEN_KEYS) },
-  { name: 'api-key', label: 'API key', patterns: assignment(API_KEY_KEYS) },
+/** Keys whose values are credentials; the key must end right before the separator (`password_file:` does not match). */
+const KEYS = String.raw`pass(?:word|wd|phrase)|pwd|secret(?:[_-]?(?:access[_-]?)?key)?|token|api[_-]?key`;
+const ASSIGNMENT_PATTERNS = [{ name: 'assignment', label: 'password', patterns: assignment(KEYS) }];
+
+/** What the key of an assignment match calls the credential. */
+function assignmentLabel(match: string): string {
+  const key = match.slice(0, match.search(/[:=]/)).toLowerCase();
+  if (/api[_-]?key$/.test(key)) return 'API key';
+  if (/token\W*$/.test(key)) return 'token';
+  if (/secret(?:[_-]?(?:access[_-]?)?key)?\W*$/.test(key)) return 'secret';
+  return 'password';
+}
+
+// --- Passwords in URLs of schemes the preset's basic-auth and database rules do not look at ------------------
+
+const URL_SCHEMES = String.raw`rediss?|amqps?|mqtts?|ldaps?|smtps?|sftp|ssh|svn|mssql|sqlserver|redshift|clickhouse|nats|kafka|couchdb|elasticsearch`;
+/** `scheme://user:` before the password; the user holds no `:`. */
+const URL_PREFIX = String.raw`^[a-z0-9+]+:\/\/[^\s:@\/]*:`;
+const URL_PATTERNS = [
   {
     name: 'url-password',
     label: 'password in a URL',
-    patterns: [String.raw`/(?<=\b(?:${URL_SCHEMES}):\/\/[^\s:@\/]{0,100}:)(?![<\[{($%*])[^\s:@\/<>\[\]{}$'"\x60]{4,200}(?=@)/gi`],
+    patterns: [String.raw`/\b(?:${URL_SCHEMES}):\/\/[^\s:@\/]{0,100}:(?![<\[{($%*])[^\s:@\/<>\[\]{}$'"\x60]{4,200}(?=@)/gi`],
   },
 ];
 
-/** Private keys; a separate rule instance, so that the value allow-list does not apply to key bodies. */
+// --- Private keys the preset's private-key rule misses --------------------------------------------------------
+
 const KEY_PATTERNS = [
   {
-    // PEM keys the private-key rule misses: it only accepts a body starting `MI`, so P-256 EC keys
-    // (`MHcC...`) and encrypted PKCS#8 keys pass it. Needs at least two full lines of base64.
+    // The private-key rule only accepts a body starting `MI`, so P-256 EC keys (`MHcC...`) and encrypted
+    // PKCS#8 keys pass it. Needs at least two full lines of base64, so `...` placeholders do not match.
     name: 'pem',
     label: 'private key',
     patterns: [
@@ -112,6 +135,9 @@ const KEY_PATTERNS = [
   },
 ];
 
+const names = (list: { name: string; patterns: string[] }[]) => list.map(({ name, patterns }) => ({ name, patterns }));
+
+/** Built once: secretlint only reads it. */
 const CONFIG: SecretLintCoreConfig = {
   rules: [
     {
@@ -127,13 +153,14 @@ const CONFIG: SecretLintCoreConfig = {
     {
       id: PATTERN_VALUES,
       rule: patternRule as SecretLintRuleCreator,
-      options: { allows: [...NOT_A_VALUE, ...DOC_EXAMPLES], patterns: VALUE_PATTERNS.map(({ name, patterns }) => ({ name, patterns })) },
+      options: { allows: allowValues(ASSIGNMENT_PREFIX, NOT_A_VALUE), patterns: names(ASSIGNMENT_PATTERNS) },
     },
     {
-      id: PATTERN_KEYS,
+      id: PATTERN_URLS,
       rule: patternRule as SecretLintRuleCreator,
-      options: { allows: [], patterns: KEY_PATTERNS.map(({ name, patterns }) => ({ name, patterns })) },
+      options: { allows: allowValues(URL_PREFIX, NOT_A_VALUE), patterns: names(URL_PATTERNS) },
     },
+    { id: PATTERN_KEYS, rule: patternRule as SecretLintRuleCreator, options: { patterns: names(KEY_PATTERNS) } },
   ],
 };
 
@@ -141,7 +168,7 @@ const CONFIG: SecretLintCoreConfig = {
 const gcpRule = recommendedRules.find((r) => r.meta.id === RULE('gcp'));
 const GCP_CONFIG: SecretLintCoreConfig | undefined = gcpRule ? { rules: [{ id: RULE('gcp'), rule: gcpRule }] } : undefined;
 
-const PATTERN_ENTRIES = [...VALUE_PATTERNS, ...KEY_PATTERNS];
+const PATTERN_ENTRIES = [...ASSIGNMENT_PATTERNS, ...URL_PATTERNS, ...KEY_PATTERNS];
 
 /** The pattern entry a pattern-rule report came from: its name is in the report's data (and message). */
 function patternEntry(m: SecretLintCoreResultMessage): (typeof PATTERN_ENTRIES)[number] | undefined {
@@ -197,28 +224,72 @@ export const secret: Rule = {
   async check({ model }) {
     const text = model.text;
     if (!text) return [];
-    const result = await lintSource({
-      source: { content: text, filePath: 'runbook.md', ext: '.md', contentType: 'text' },
-      // secretlint's own messages contain the secret: they are read for the pattern name only, never passed on.
-      options: { config: CONFIG, noPhysicFilePath: true },
-    });
     const found: Found[] = [];
-    for (const m of result.messages) {
-      const f = toFound(m, text);
-      if (f) found.push(f);
+    for (const [from, to] of pieces(text)) {
+      const result = await lintSource({
+        source: { content: from === 0 && to === text.length ? text : text.slice(from, to), filePath: 'runbook.md', ext: '.md', contentType: 'text' },
+        // secretlint's own messages contain the secret: they are read for the pattern name only, never passed on.
+        options: { config: CONFIG, noPhysicFilePath: true },
+      });
+      for (const m of result.messages) {
+        const f = toFound(m, text, from);
+        if (f) found.push(f);
+      }
     }
     await labelServiceAccountKeys(model, found);
     return dedupe(found).map((f) => finding(f, text));
   },
 };
 
-function toFound(m: SecretLintCoreResultMessage, text: string): Found | undefined {
-  let [start, end] = m.range;
+/** Lines per secretlint run; see `pieces`. */
+const PIECE_LINES = 500;
+
+/**
+ * Splits the text into runs of about PIECE_LINES lines, at line starts outside any `-----BEGIN ...` /
+ * `-----END ...` block. secretlint's core removes duplicate reports in time quadratic in their number
+ * (3,000 reports take about a second, 9,000 more than ten), so a document pasted full of credentials
+ * would otherwise stall the server; per piece the cost stays small. A document that uses
+ * `secretlint-disable` comments, whose ranges may span pieces, is checked in one run.
+ */
+function pieces(text: string): [number, number][] {
+  const whole: [number, number][] = [[0, text.length]];
+  if (text.length < 20_000 || text.includes('secretlint-disable')) return whole;
+  const out: [number, number][] = [];
+  let from = 0;
+  let lines = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < text.length - 1; i = text.indexOf('\n', i + 1)) {
+    if (++lines < PIECE_LINES) continue;
+    let cut = i + 1;
+    const begin = text.lastIndexOf('-----BEGIN', cut - 1);
+    if (begin >= from && text.lastIndexOf('-----END', cut - 1) < begin) {
+      // Inside a BEGIN/END block: cut after its END line instead.
+      const endMarker = text.indexOf('-----END', cut);
+      const lineEnd = endMarker < 0 ? -1 : text.indexOf('\n', endMarker);
+      if (endMarker >= 0) {
+        if (lineEnd < 0) break;
+        cut = lineEnd + 1;
+        i = lineEnd;
+      }
+    }
+    out.push([from, cut]);
+    from = cut;
+    lines = 0;
+  }
+  if (from < text.length) out.push([from, text.length]);
+  return out;
+}
+
+function toFound(m: SecretLintCoreResultMessage, text: string, offset: number): Found | undefined {
+  let start = m.range[0] + offset;
+  let end = m.range[1] + offset;
   if (!(start >= 0 && end > start && end <= text.length)) return undefined;
-  if (m.ruleId === PATTERN_VALUES || m.ruleId === PATTERN_KEYS) {
+  if (m.ruleId === PATTERN_VALUES || m.ruleId === PATTERN_URLS || m.ruleId === PATTERN_KEYS) {
     const p = patternEntry(m);
     if (!p) return undefined;
-    const label = p.name === 'pem' ? privateKeyLabel(text, start) : p.label;
+    if (m.ruleId === PATTERN_VALUES) start += ASSIGNMENT_PREFIX_RE.exec(text.slice(start, end))?.[0].length ?? 0;
+    if (m.ruleId === PATTERN_URLS) start += text.slice(start, end).lastIndexOf(':') + 1;
+    if (start >= end) return undefined;
+    const label = p.name === 'pem' ? privateKeyLabel(text, start) : p.name === 'assignment' ? assignmentLabel(text.slice(m.range[0] + offset, end)) : p.label;
     return { start, end, label, hint: false, rank: 1 };
   }
   const key = `${m.ruleId.replace('@secretlint/secretlint-rule-', '')}/${m.messageId}`;

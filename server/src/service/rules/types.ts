@@ -33,6 +33,8 @@ export interface OffsetEdit {
   start: number;
   end: number;
   newText: string;
+  /** Among insertions at one offset, lower goes first (a subsection before the next section). */
+  order?: number;
 }
 
 /** How a finding can be fixed: a titled set of edits; `safe` fixes run in fix-all. */

@@ -1,0 +1,189 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import type { CodeAction, Diagnostic, TextEdit } from 'vscode-languageserver-types';
+import { RunbookLanguageService } from '../../server/src/service/languageService';
+import { builtinTemplate } from '../../server/src/service/template/builtin';
+import { defaultSettings } from '../../server/src/service/settings';
+import { applyEdits } from '../../server/src/service/edits';
+import { LineIndex } from '../../server/src/service/model/text';
+import { TODAY, edit, example, lint } from '../support/lint';
+
+const schema = builtinTemplate();
+
+function applyTextEdits(text: string, edits: TextEdit[]): string {
+  const lines = new LineIndex(text);
+  return applyEdits(text, edits.map((e) => ({ start: lines.offsetAt(e.range.start), end: lines.offsetAt(e.range.end), newText: e.newText })));
+}
+
+/** True when every line of `before` is still in `after`, in order. */
+function keepsEveryLine(before: string, after: string): boolean {
+  const b = before.split(/\r?\n/);
+  const a = after.split(/\r?\n/);
+  let j = 0;
+  for (const line of b) {
+    while (j < a.length && a[j] !== line) j++;
+    if (j === a.length) return false;
+    j++;
+  }
+  return true;
+}
+
+/** True when `before` is a subsequence of `after`: the edits only inserted text. */
+function onlyInserted(before: string, after: string): boolean {
+  let j = 0;
+  for (let i = 0; i < before.length; i++) {
+    j = after.indexOf(before[i], j);
+    if (j < 0) return false;
+    j++;
+  }
+  return true;
+}
+
+async function actionsFor(text: string, diagnostic: Diagnostic): Promise<CodeAction[]> {
+  const service = new RunbookLanguageService();
+  const model = service.getModel({ uri: 'file:///work/runbooks/test-runbook.md', version: 1, getText: () => text });
+  const fresh = (await service.diagnostics(model, schema, defaultSettings, TODAY))!;
+  const same = fresh.find((d) => d.code === diagnostic.code && d.range.start.line === diagnostic.range.start.line)!;
+  return service.codeActions(model, schema, defaultSettings, { diagnostics: [same] }, TODAY);
+}
+
+/** Applies the quick fix titled like `title` for the first `rule` diagnostic, then re-checks. */
+async function applyFix(text: string, rule: string, title: RegExp): Promise<{ fixed: string; before: Diagnostic; after: Diagnostic[] }> {
+  const before = (await lint(text)).find((d) => d.code === rule);
+  assert.ok(before, `no ${rule} diagnostic to fix`);
+  const actions = await actionsFor(text, before);
+  const action = actions.find((a) => title.test(a.title));
+  assert.ok(action, `no action like ${title} among ${actions.map((a) => a.title).join(' | ')}`);
+  const fixed = applyTextEdits(text, Object.values(action.edit!.changes!)[0]);
+  return { fixed, before, after: (await lint(fixed)).filter((d) => d.code === rule) };
+}
+
+const rollback = example.slice(example.indexOf('## Section 8: Rollback Procedures'), example.indexOf('## Section 9: Troubleshooting Guide'));
+
+test('missing-section: inserting the skeleton removes the diagnostic and keeps every line', async () => {
+  const doc = edit(example, rollback, '');
+  const { fixed, after } = await applyFix(doc, 'missing-section', /^Insert section "Rollback Procedures"/);
+  assert.deepEqual(after, []);
+  assert.ok(keepsEveryLine(doc, fixed));
+  assert.ok(fixed.indexOf('## Section 8: Rollback Procedures') > fixed.indexOf('## Section 7: Incident Response'));
+  assert.ok(fixed.indexOf('## Section 8: Rollback Procedures') < fixed.indexOf('## Section 9: Troubleshooting Guide'));
+  assert.deepEqual((await lint(fixed)).filter((d) => d.code === 'section-order'), []);
+});
+
+test('missing-subsection: the subsection lands inside its section', async () => {
+  const verification = example.slice(example.indexOf('### 8.5 Rollback Verification'), example.indexOf('## Section 9'));
+  const doc = edit(example, verification, '');
+  const { fixed, after } = await applyFix(doc, 'missing-subsection', /^Insert subsection "Rollback Verification"/);
+  assert.deepEqual(after, []);
+  assert.ok(keepsEveryLine(doc, fixed));
+  const at = fixed.indexOf('### 8.5 Rollback Verification');
+  assert.ok(at > fixed.indexOf('### 8.4 Database Rollback') && at < fixed.indexOf('## Section 9'));
+});
+
+test('missing-field: the row is added to the table in template order', async () => {
+  const doc = edit(example, '| **Owner** | Priya Raman (Engineering Manager, Payments) |\n', '');
+  const { fixed, after } = await applyFix(doc, 'missing-field', /^Add the "Owner" row/);
+  assert.deepEqual(after, []);
+  assert.ok(keepsEveryLine(doc, fixed));
+  assert.match(fixed, /\| \*\*Last Updated\*\* \| 2026-11-20 \|\n\| \*\*Owner\*\* \| \[Name\/Role\] \|\n\| \*\*Classification\*\*/);
+});
+
+test('table-columns: the column is added to the header, the delimiter and every row', async () => {
+  const doc = example
+    .replace('| Metric | Normal Range | Warning | Critical |\n|--------|--------------|---------|----------|', '| Metric | Normal Range | Warning |\n|--------|--------------|---------|')
+    .replace(/^(\| [^|\n]+\| [^|\n]+\| [^|\n]+\|) [^|\n]+\|$/gm, (line, first: string) => (example.indexOf(line) > example.indexOf('### 5.2') && example.indexOf(line) < example.indexOf('### 5.3') ? first : line));
+  const { fixed, after } = await applyFix(doc, 'table-columns', /^Add column "Critical"/);
+  assert.deepEqual(after, []);
+  assert.ok(keepsEveryLine(doc.split('\n').filter((l) => !l.startsWith('|')).join('\n'), fixed));
+  assert.deepEqual((await lint(fixed)).filter((d) => d.code === 'table-shape'), []);
+});
+
+test('table-shape: a short row gets its missing empty cells', async () => {
+  const doc = edit(example, '| Error Rate (HTTP 5xx) | <0.1% | >1% | >5% |', '| Error Rate (HTTP 5xx) | <0.1% | >1% |');
+  const { fixed, after } = await applyFix(doc, 'table-shape', /^Add 1 empty cell/);
+  assert.deepEqual(after, []);
+  assert.match(fixed, /\| Error Rate \(HTTP 5xx\) \| <0\.1% \| >1% \|  \|/);
+});
+
+test('placeholder in a date field: replaced with today', async () => {
+  const doc = edit(example, '| **Last Updated** | 2026-11-20 |', '| **Last Updated** | [DATE] |');
+  const { fixed, after } = await applyFix(doc, 'placeholder', /^Replace "\[DATE\]" with today's date/);
+  assert.deepEqual(after, []);
+  assert.match(fixed, /\| \*\*Last Updated\*\* \| 2026-11-27 \|/);
+});
+
+test('invalid-date: replaced with today', async () => {
+  const doc = edit(example, '| **Last Updated** | 2026-11-20 |', '| **Last Updated** | 20 Nov 2026 |');
+  const { after } = await applyFix(doc, 'invalid-date', /^Replace with today's date \(2026-11-27\)/);
+  assert.deepEqual(after, []);
+});
+
+test('review-overdue: Next Review from the frequency (Quarterly = +3 months), Last Updated today', async () => {
+  const doc = edit(example, '| **Next Review** | 2027-02-20 |', '| **Next Review** | 2026-06-01 |');
+  const { fixed, after } = await applyFix(doc, 'review-overdue', /^Mark as reviewed today/);
+  assert.deepEqual(after, []);
+  assert.match(fixed, /\| \*\*Next Review\*\* \| 2027-02-27 \|/);
+  assert.match(fixed, /\| \*\*Last Updated\*\* \| 2026-11-27 \|/);
+});
+
+test('broken-link: pointed at the closest heading anchor', async () => {
+  const doc = edit(example, '(#section-8-rollback-procedures)', '(#section-8-rollback)');
+  const { fixed, after } = await applyFix(doc, 'broken-link', /^Point the link at "#section-8-rollback-procedures"/);
+  assert.deepEqual(after, []);
+  assert.equal(fixed, example);
+});
+
+test('invalid-value: changed to an allowed value', async () => {
+  const doc = edit(example, '| **Classification** | Confidential |', '| **Classification** | Secret |');
+  const { fixed, after } = await applyFix(doc, 'invalid-value', /^Change to "Confidential"/);
+  assert.deepEqual(after, []);
+  assert.equal(fixed, example);
+});
+
+test('disable for this line: the server honours the inserted comment', async () => {
+  const doc = edit(example, '(#section-8-rollback-procedures)', '(#nowhere)');
+  const { fixed, after } = await applyFix(doc, 'broken-link', /^Disable broken-link for this line/);
+  assert.deepEqual(after, []);
+  assert.ok(keepsEveryLine(doc, fixed));
+  assert.match(fixed, /<!-- runbook-disable-next-line broken-link -->\n8\. \[Rollback/);
+});
+
+test('disable inside a table wraps the table, which stays one table', async () => {
+  const doc = edit(example, '| **Classification** | Confidential |', '| **Classification** | Secret |');
+  const { fixed, after } = await applyFix(doc, 'invalid-value', /^Disable invalid-value for this table/);
+  assert.deepEqual(after, []);
+  assert.deepEqual((await lint(fixed)).filter((d) => d.code === 'missing-field'), []);
+});
+
+async function fixAll(text: string): Promise<string> {
+  const service = new RunbookLanguageService();
+  const model = service.getModel({ uri: 'file:///work/runbooks/test-runbook.md', version: 1, getText: () => text });
+  return applyEdits(text, await service.fixAll(model, schema, defaultSettings, TODAY));
+}
+
+test('fix-all on the raw template fills date placeholders, keeps every line and is idempotent', async () => {
+  const template = readFileSync(new URL('../../templates/system-runbook.md', import.meta.url), 'utf8');
+  const once = await fixAll(template);
+  assert.notEqual(once, template);
+  assert.equal(await fixAll(once), once);
+  assert.ok(keepsEveryLine(template.replaceAll('| [DATE] |', '| 2026-11-27 |'), once));
+  assert.match(once, /\| \*\*Last Updated\*\* \| 2026-11-27 \|/);
+});
+
+test('fix-all on a document with several problems fixes the safe ones only, and twice changes nothing', async () => {
+  const draft = readFileSync(new URL('../../examples/runbooks/checkout-worker.md', import.meta.url), 'utf8');
+  const once = await fixAll(draft);
+  assert.equal(await fixAll(once), once);
+  assert.ok(onlyInserted(draft, once));
+  const left = new Set((await lint(once)).map((d) => d.code));
+  for (const rule of ['missing-section', 'missing-subsection', 'missing-field', 'table-columns']) assert.ok(!left.has(rule), rule);
+  for (const rule of ['invalid-value', 'review-overdue', 'broken-link']) assert.ok(left.has(rule), `${rule} needs a person`);
+});
+
+test('fix-all keeps CRLF line endings', async () => {
+  const doc = edit(example, rollback, '').replace(/\n/g, '\r\n');
+  const once = await fixAll(doc);
+  assert.ok(once.includes('## Section 8: Rollback Procedures\r\n'));
+  assert.ok(!/[^\r]\n/.test(once));
+});
