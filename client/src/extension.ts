@@ -24,7 +24,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       { scheme: 'file', language: 'markdown' },
       { scheme: 'untitled', language: 'markdown' },
     ],
-    synchronize: { configurationSection: 'runbook' },
+    synchronize: {
+      configurationSection: 'runbook',
+      // Team config files and templates: a change re-checks open runbooks at once.
+      fileEvents: vscode.workspace.createFileSystemWatcher('**/{.runbookrc.json,*.md}'),
+    },
     outputChannel,
     middleware: {
       // VS Code's Markdown extension already lists headings in the Outline, breadcrumbs and

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import picomatch from 'picomatch';
@@ -10,6 +10,8 @@ import { defaultSettings, type RunbookSettings } from './service/settings';
 import type { DocumentModel } from './service/model/document';
 import { normalizeRules } from './settings';
 import { TemplateStore } from './templates';
+import { ConfigStore, effectiveSettings } from './config';
+import { LineIndex } from './service/model/text';
 import { today } from './server';
 import { applyEdits } from './service/edits';
 
@@ -21,7 +23,9 @@ Checks Markdown runbooks against the runbook template.
 
 Options:
   --format <text|json|sarif>   output format (default: text)
-  --template <path>            template to check against (default: the built-in System Runbook)
+  --template <path>            template to check against (default: from .runbookrc.json, else
+                               the built-in System Runbook)
+  --config <path>              configuration file (default: the nearest .runbookrc.json above each file)
   --rule <id>=<severity>       set a rule's severity: off, info, warning, error (repeatable)
   --fix                        apply every safe fix (inserts missing parts, fills date placeholders)
                                and write the files in place; then report what is left
@@ -36,12 +40,13 @@ interface Options {
   rules: RunbookSettings['rules'];
   inputs: string[];
   fix: boolean;
+  config: string;
 }
 
 class UsageError extends Error {}
 
 function parseArgs(argv: string[]): Options | 'help' | 'version' {
-  const options: Options = { format: 'text', template: '', rules: {}, inputs: [], fix: false };
+  const options: Options = { format: 'text', template: '', rules: {}, inputs: [], fix: false, config: '' };
   const problems: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -62,6 +67,8 @@ function parseArgs(argv: string[]): Options | 'help' | 'version' {
       const format = value('--format');
       if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`Unknown format "${format}": use text, json or sarif.`);
       options.format = format;
+    } else if (arg === '--config' || arg.startsWith('--config=')) {
+      options.config = value('--config');
     } else if (arg === '--template' || arg.startsWith('--template=')) {
       options.template = value('--template');
     } else if (arg === '--rule' || arg.startsWith('--rule=')) {
@@ -259,12 +266,31 @@ async function main(argv: string[]): Promise<number> {
   try {
     const templateProblems: string[] = [];
     const templates = new TemplateStore((m) => templateProblems.push(m));
-    const schema = templates.get(options.template, process.cwd());
-    if (templateProblems.length) {
-      process.stderr.write(`runbook-lint: ${templateProblems.join('\n')}\n`);
-      return 2;
-    }
-    const settings: RunbookSettings = { ...defaultSettings, rules: options.rules };
+    const configs = new ConfigStore();
+    const reported = new Set<string>();
+    if (options.config && !existsSync(options.config)) throw new UsageError(`Configuration file not found: ${options.config}`);
+    /** Settings and template of one file: its config file, then --template and --rule on top. */
+    const resolveFile = (file: string, frontMatterTemplate: string | undefined) => {
+      const path = resolve(file);
+      const configPath = options.config ? resolve(options.config) : configs.find(path);
+      const config = configPath ? configs.load(configPath) : undefined;
+      if (config && !reported.has(config.path)) {
+        reported.add(config.path);
+        const lines = new LineIndex(config.text);
+        for (const p of config.problems) {
+          const at = lines.positionAt(p.start);
+          process.stderr.write(`runbook-lint: ${config.path}:${at.line + 1}:${at.character + 1}: ${p.message}\n`);
+        }
+        if (config.problems.some((p) => p.fatal)) throw new UsageError(`${config.path} cannot be used; fix it or pass --config with another file.`);
+      }
+      const base: RunbookSettings = { ...defaultSettings, template: options.template ? resolve(options.template) : '' };
+      const effective = effectiveSettings(base, config, path, frontMatterTemplate);
+      if (options.template) effective.template = resolve(options.template);
+      Object.assign(effective.settings.rules, options.rules);
+      const schema = templates.get(effective.template, process.cwd());
+      if (templateProblems.length) throw new UsageError(templateProblems.join('\n') + '.');
+      return { settings: effective.settings, schema };
+    };
     const service = new RunbookLanguageService();
     const results: FileResult[] = [];
     const date = today();
@@ -272,6 +298,7 @@ async function main(argv: string[]): Promise<number> {
       let text = readText(file);
       const uri = pathToFileURL(resolve(file)).href;
       let model = service.getModel({ uri, version: 1, getText: () => text });
+      const { settings, schema } = resolveFile(file, model.frontMatter?.['runbook-template']);
       if (options.fix) {
         const edits = await service.fixAll(model, schema, settings, date);
         if (edits.length) {

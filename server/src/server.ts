@@ -25,6 +25,9 @@ export const SERVER_COMMANDS = {
 } as const;
 import { normalizeSettings } from './settings';
 import { TemplateStore } from './templates';
+import { ConfigStore, effectiveSettings, type RunbookConfig } from './config';
+import { LineIndex } from './service/model/text';
+import { pathToFileURL } from 'node:url';
 
 const DEBOUNCE_MS = 150;
 
@@ -43,11 +46,14 @@ export function today(): string {
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const service = new RunbookLanguageService();
-  const templates = new TemplateStore((message) => {
+  const templates = new TemplateStore((problem) => {
+    const message = `${problem}; using the built-in System Runbook template.`;
     connection.console.warn(message);
     void connection.window.showWarningMessage(`Runbook Tools: ${message}`);
   });
   const settingsCache = new Map<string, Promise<RunbookSettings>>();
+  const configs = new ConfigStore();
+  const publishedConfigs = new Map<string, string>();
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
   const reportedProblems = new Set<string>();
   let canPullConfiguration = false;
@@ -107,14 +113,45 @@ export function startServer(connection: Connection): void {
     return uri.startsWith('file:') ? dirname(fileURLToPath(uri)) : undefined;
   }
 
+  /** Problems of a team's config file, shown on that file (once per content). */
+  function publishConfigProblems(config: RunbookConfig): void {
+    const key = JSON.stringify(config.problems);
+    if (publishedConfigs.get(config.path) === key) return;
+    publishedConfigs.set(config.path, key);
+    const lines = new LineIndex(config.text);
+    for (const p of config.problems) connection.console.warn(`${config.path}: ${p.message}`);
+    void connection.sendDiagnostics({
+      uri: pathToFileURL(config.path).href,
+      diagnostics: config.problems.map((p) => ({
+        range: lines.range(p.start, p.end),
+        severity: p.fatal ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
+        source: 'runbook',
+        code: 'config',
+        message: p.message,
+      })),
+    });
+  }
+
+  /** Settings and template of one document: editor settings, then .runbookrc.json, overrides and front matter. */
+  function resolveFor(uri: string, base: RunbookSettings, model: DocumentModel) {
+    const filePath = uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
+    const configPath = filePath ? configs.find(filePath) : undefined;
+    const config = configPath ? configs.load(configPath) : undefined;
+    if (config) publishConfigProblems(config);
+    const fmTemplate = model.frontMatter?.['runbook-template'];
+    const effective = effectiveSettings(base, config, filePath ?? uri, filePath ? fmTemplate : undefined);
+    const schema = templates.get(effective.template, folderOf(uri));
+    return { settings: effective.settings, schema, matchPath: filePath ? effective.matchPath : undefined };
+  }
+
   async function context(uri: string) {
     const doc = documents.get(uri);
     if (!doc) return undefined;
-    const settings = await settingsFor(uri);
-    if (!settings.enable || doc.getText().length > settings.maxFileSize) return undefined;
-    const schema = templates.get(settings.template, folderOf(uri));
+    const base = await settingsFor(uri);
+    if (!base.enable || doc.getText().length > base.maxFileSize) return undefined;
     const model: DocumentModel = service.getModel(doc);
-    if (!service.isRunbook(model, schema, settings)) return undefined;
+    const { settings, schema, matchPath } = resolveFor(uri, base, model);
+    if (!service.isRunbook(model, schema, settings, matchPath)) return undefined;
     return { doc, settings, schema, model };
   }
 
@@ -175,6 +212,18 @@ export function startServer(connection: Connection): void {
   connection.onDidChangeConfiguration(() => {
     settingsCache.clear();
     reportedProblems.clear();
+    templates.clear();
+    for (const doc of documents.all()) schedule(doc.uri);
+  });
+
+  // A config or template file changed on disk: read them again and re-check every open runbook.
+  connection.onDidChangeWatchedFiles(({ changes }) => {
+    for (const change of changes) {
+      if (change.type !== 3 || !change.uri.endsWith('.runbookrc.json') || !change.uri.startsWith('file:')) continue;
+      const path = fileURLToPath(change.uri);
+      if (publishedConfigs.delete(path)) void connection.sendDiagnostics({ uri: change.uri, diagnostics: [] });
+    }
+    configs.clear();
     templates.clear();
     for (const doc of documents.all()) schedule(doc.uri);
   });

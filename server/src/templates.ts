@@ -4,7 +4,7 @@ import { compileTemplate } from './service/template/compile';
 import { builtinTemplate } from './service/template/builtin';
 import type { TemplateSchema } from './service/template/schema';
 
-/** Reads and compiles template files, once per path and modification time; falls back to the built-in one. */
+/** Reads and compiles template files, once per path and modification time; falls back to the built-in one (and reports why). */
 export class TemplateStore {
   private cache = new Map<string, { mtime: number; schema: TemplateSchema }>();
   private reported = new Set<string>();
@@ -27,7 +27,7 @@ export class TemplateStore {
       if (!this.reported.has(path)) {
         this.reported.add(path);
         const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : (error as Error).message;
-        this.report(`Template "${path}" cannot be read (${reason}); using the built-in System Runbook template.`);
+        this.report(`Template "${path}" cannot be read (${reason})`);
       }
       return builtinTemplate();
     }

@@ -60,8 +60,8 @@ export class RunbookLanguageService {
     this.parsers.delete(uri);
   }
 
-  isRunbook(model: DocumentModel, schema: TemplateSchema, settings: RunbookSettings): boolean {
-    return isRunbook(model, schema, settings.files);
+  isRunbook(model: DocumentModel, schema: TemplateSchema, settings: RunbookSettings, path?: string): boolean {
+    return isRunbook(model, schema, settings.files, path);
   }
 
   diagnostics(model: DocumentModel, schema: TemplateSchema, settings: RunbookSettings, today: string, isCancelled?: IsCancelled): Promise<Diagnostic[] | undefined> {

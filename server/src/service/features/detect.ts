@@ -30,14 +30,15 @@ export function matchesGlobs(path: string, globs: string[]): boolean {
 /**
  * Whether the editor should treat a document as a runbook: its path matches the `files` globs, its
  * first heading starts like the template's title ("System Runbook"), or its front matter says
- * `runbook: true` (or names a template).
+ * `runbook: true` (or names a template). `path` is what the globs match: the document's path, or its path
+ * relative to the configuration file whose globs these are.
  */
-export function isRunbook(model: DocumentModel, schema: TemplateSchema, globs: string[]): boolean {
+export function isRunbook(model: DocumentModel, schema: TemplateSchema, globs: string[], path = uriPath(model.uri)): boolean {
   const fm = model.frontMatter;
   if (fm && (/^(true|yes)$/i.test(fm['runbook'] ?? '') || fm['runbook-template'])) return true;
   if (fm && /^(false|no)$/i.test(fm['runbook'] ?? '')) return false;
   const first = model.headings[0];
   const prefix = schema.titlePrefix?.toLowerCase();
   if (first && prefix && first.text.toLowerCase().startsWith(prefix)) return true;
-  return matchesGlobs(uriPath(model.uri), globs);
+  return matchesGlobs(path, globs);
 }
