@@ -1,0 +1,94 @@
+// What a person does in the VS Code workbench, as playwright steps. Every helper waits on something
+// that appears on the screen (a selector), never on a fixed delay.
+
+export const SEL = {
+  workbench: '.monaco-workbench',
+  statusbar: '.part.statusbar',
+  quickInput: '.quick-input-widget',
+  quickInputRow: '.quick-input-widget .quick-input-list .monaco-list-row',
+  activeTab: '.tabs-container .tab.active',
+  editor: '.part.editor .editor-instance .monaco-editor',
+  focusedEditor: '.part.editor .editor-instance .monaco-editor.focused',
+  squiggle: '.part.editor .monaco-editor .squiggly-error, .part.editor .monaco-editor .squiggly-warning',
+  problemsPanel: '.markers-panel',
+  problemsRow: '.markers-panel .monaco-list-row',
+  problemsFilter: '.panel .viewpane-filter input, .panel .markers-panel-action-filter input',
+  suggestWidget: '.editor-widget.suggest-widget.visible',
+  suggestRow: '.editor-widget.suggest-widget.visible .monaco-list-row',
+  actionWidget: '.action-widget',
+  actionRow: '.action-widget .monaco-list-row',
+  viewLine: '.part.editor .monaco-editor .view-lines .view-line',
+};
+
+/** Text as a person reads it: Monaco renders spaces as no-break spaces. */
+export const norm = (s) => (s ?? '').replace(/\u00a0/g, ' ');
+
+/** Waits for the workbench to be ready for the keyboard (the editor area is laid out). */
+export async function waitForWorkbench(page, timeout = 30_000) {
+  await page.locator(SEL.workbench).waitFor({ state: 'visible', timeout });
+  await page.locator(SEL.statusbar).waitFor({ state: 'visible', timeout });
+  await page.locator('.part.editor').waitFor({ state: 'visible', timeout });
+  // The explorer lists the workspace once the remote file system is connected.
+  await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ state: 'visible', timeout });
+}
+
+/** Ctrl+P, type the file name, Enter; waits for its tab to be active and the editor focused. */
+export async function quickOpen(page, fileName, timeout = 20_000) {
+  await page.locator('.part.editor').click({ position: { x: 300, y: 200 } });
+  await page.keyboard.press('Control+P');
+  await page.locator(SEL.quickInput).waitFor({ state: 'visible', timeout });
+  await page.keyboard.type(fileName);
+  await page.locator(SEL.quickInputRow, { hasText: fileName }).first().waitFor({ state: 'visible', timeout });
+  await page.keyboard.press('Enter');
+  await page.locator(SEL.activeTab, { hasText: fileName }).waitFor({ state: 'visible', timeout });
+  await page.locator(SEL.focusedEditor).waitFor({ state: 'visible', timeout });
+}
+
+/** Ctrl+G LINE Enter (1-based line); waits until the cursor position in the status bar says so. */
+export async function goToLine(page, line, timeout = 10_000) {
+  await page.keyboard.press('Control+G');
+  await page.locator(SEL.quickInput).waitFor({ state: 'visible', timeout });
+  await page.keyboard.type(String(line));
+  await page.keyboard.press('Enter');
+  await page.locator(SEL.quickInput).waitFor({ state: 'hidden', timeout });
+  await page
+    .locator('.part.statusbar [id="status.editor.selection"]', { hasText: new RegExp(`Ln ${line},`) })
+    .waitFor({ state: 'visible', timeout });
+}
+
+/** The rendered editor lines (only those on screen), as text. */
+export async function visibleLines(page) {
+  const texts = await page.locator(SEL.viewLine).allInnerTexts();
+  return texts.map(norm);
+}
+
+/** Waits until a rendered editor line matches `re` (a RegExp). */
+export async function waitForLine(page, re, timeout = 15_000) {
+  try {
+    await page.waitForFunction(
+      ({ sel, source, flags }) => {
+        const rx = new RegExp(source, flags);
+        return [...document.querySelectorAll(sel)].some((e) => rx.test((e.textContent ?? '').replace(/\u00a0/g, ' ')));
+      },
+      { sel: SEL.viewLine, source: re.source, flags: re.flags },
+      { timeout },
+    );
+  } catch (e) {
+    const lines = await visibleLines(page).catch(() => []);
+    throw new Error(`timed out after ${timeout} ms waiting for an editor line matching ${re}; on screen:\n  ${lines.join('\n  ')}`);
+  }
+}
+
+/** Opens the Problems panel (Ctrl+Shift+M) and waits for it. */
+export async function openProblems(page, timeout = 15_000) {
+  await page.keyboard.press('Control+Shift+M');
+  await page.locator(SEL.problemsPanel).waitFor({ state: 'visible', timeout });
+}
+
+/** Types into the Problems filter box (so that the wanted row is among the rendered ones). */
+export async function filterProblems(page, text, timeout = 10_000) {
+  const filter = page.locator(SEL.problemsFilter).first();
+  await filter.waitFor({ state: 'visible', timeout });
+  await filter.click();
+  await filter.fill(text);
+}

@@ -1,0 +1,35 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+
+const require = createRequire(import.meta.url);
+const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+
+test('the .vsix holds the bundles and assets only: no sources, tests, maps or node_modules', () => {
+  const r = spawnSync(process.execPath, [require.resolve('@vscode/vsce/vsce'), 'ls', '--no-dependencies'], { cwd: new URL('../..', import.meta.url), encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const files = r.stdout.trim().split('\n').sort();
+  for (const f of files) assert.ok(!/\.ts$|\.map$|^node_modules\/|^test\/|^scratch\/|^bench\/|^\.|\/src\/|^examples\//.test(f), `should not be packaged: ${f}`);
+  for (const needed of ['package.json', 'README.md', 'LICENSE', 'client/out/extension.js', 'server/out/server.js', 'server/out/cli.js', 'snippets/runbook.code-snippets', 'syntaxes/runbook.injection.tmLanguage.json', 'images/icon.png', 'runbookrc.schema.json']) {
+    assert.ok(files.includes(needed), `missing from the package: ${needed}`);
+  }
+});
+
+test('the manifest is complete and activates on Markdown only', () => {
+  for (const key of ['name', 'displayName', 'description', 'publisher', 'icon', 'license', 'repository', 'categories', 'keywords', 'engines', 'main']) assert.ok(manifest[key], key);
+  assert.deepEqual(manifest.categories, ['Linters', 'Snippets', 'Programming Languages']);
+  assert.deepEqual(manifest.activationEvents, ['onLanguage:markdown']);
+  assert.match(manifest.engines.vscode, /^\^1\.(\d+)\./);
+  assert.ok(Number(/^\^1\.(\d+)\./.exec(manifest.engines.vscode)![1]) <= 100, 'must accept VS Code 1.100');
+  const settings = manifest.contributes.configuration.properties;
+  for (const [name, spec] of Object.entries<Record<string, unknown>>(settings)) {
+    assert.ok(spec.description || spec.markdownDescription, `${name} has a description`);
+    assert.ok('default' in spec, `${name} has a default`);
+  }
+  const commands = manifest.contributes.commands.map((c: { command: string; category: string }) => `${c.category}: ${c.command}`);
+  for (const c of ['runbook.newFromTemplate', 'runbook.insertMissingSections', 'runbook.updateToc', 'runbook.markReviewed']) assert.ok(commands.includes(`Runbook: ${c}`), c);
+  assert.equal(manifest.bin['runbook-lint'], './server/out/cli.js');
+  assert.equal(manifest.bin['runbook-language-server'], './server/out/server.js');
+});
