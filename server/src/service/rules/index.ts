@@ -13,6 +13,7 @@ import { invalidDate } from './invalid-date';
 import { reviewOverdue } from './review-overdue';
 import { invalidValue } from './invalid-value';
 import { emptySection } from './empty-section';
+import { secret } from './secret';
 
 /** Every rule, in the order of the README. */
 export const rules: readonly Rule[] = [
@@ -29,6 +30,7 @@ export const rules: readonly Rule[] = [
   invalidDate,
   reviewOverdue,
   invalidValue,
+  secret,
   emptySection,
 ];
 

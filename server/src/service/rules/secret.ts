@@ -7,18 +7,15 @@ import type { Finding, Fix, Rule } from './types';
 
 /*
  * Credentials are found by secretlint's rules: the recommended preset (private keys, AWS, GitHub, Slack,
- * npm, basic auth and database URLs, ...) plus @secretlint/secretlint-rule-pattern for what the preset does
- * not look for (`password: ...` lines, tokens in assignments, credentials in redis/amqp/... URLs, PEM keys
- * the private-key rule skips). Our code only maps secretlint's reports to findings: it narrows a few ranges
- * to the secret itself, names the kind of credential, and never repeats the secret in a message.
+ * npm, basic auth and database URLs, ...) plus @secretlint/secretlint-rule-pattern, configured here, for
+ * what the preset does not look for: `password: ...`-style assignments, passwords in URLs of other schemes,
+ * bearer tokens, and PEM keys the private-key rule skips. This module only maps secretlint's reports to
+ * findings: it narrows ranges to the secret itself (so that the fix keeps the key, the user and the host),
+ * names the kind of credential, and never repeats the secret in a message.
  */
 
 const PRESET = '@secretlint/secretlint-rule-preset-recommend';
 const RULE = (name: string) => `@secretlint/secretlint-rule-${name}`;
-/** Instances of @secretlint/secretlint-rule-pattern, each with the allow-list that fits its matches. */
-const PATTERN_VALUES = 'pattern:assignments';
-const PATTERN_URLS = 'pattern:urls';
-const PATTERN_KEYS = 'pattern:keys';
 
 const REPLACEMENT = '<stored in the secret manager>';
 const FIX_TITLE = 'Replace the credential with a reference to the secret manager';
@@ -26,11 +23,13 @@ const FIX_TITLE = 'Replace the credential with a reference to the secret manager
 /** Obvious documentation values that the preset's own ignore lists miss (`ghp_xxxx…`, Slack's `T00000000/B00000000/XXXX…`). */
 const DOC_EXAMPLES = ['/x{8,}/i', '/EXAMPLE/', '/0{10,}/', '/(?:^|[^a-z])your[-_]/i'];
 /** Placeholder passwords in URLs (`mongodb://<user>:<password>@host`, `://user:[password]@`), which the URL rules report. */
-const URL_PLACEHOLDERS = [String.raw`/:(?:<[^<>\s@]*>|\[[^\]\s@]*\]|\*+)@/`];
+// Documentation examples stand in for a password with a placeholder (`<password>`, `[pass]`, `***`) or with
+// words that say so (`a-secret-password`).
+const URL_PLACEHOLDERS = [String.raw`/:(?:<[^<>\s@]*>|\[[^\]\s@]*\]|\*+)@/`, String.raw`/:(?:[a-z]+-)*(?:password|secret)(?:-[a-z]+)*@/`];
 
 // --- Assignments: `password: hunter2`, `DB_PASSWORD=...`, `"api_key": "..."` ---------------------------------
 //
-// A match runs from the key to the end of the value; `assignmentValue` narrows the finding to the value.
+// A match runs from the key to the end of the value; the finding is narrowed to the value (ASSIGNMENT_PREFIX).
 // The value must be one token that ends its line (or, for `KEY=value` written without spaces, one followed
 // by more of a command line, as in `PGPASSWORD=... psql`), so prose after a colon ("Password: stored in
 // Vault") never matches. Patterns start with the key, which lets the regex engine skip ahead quickly; a
@@ -43,8 +42,11 @@ const URL_PLACEHOLDERS = [String.raw`/:(?:<[^<>\s@]*>|\[[^\]\s@]*\]|\*+)@/`];
 const SEP = String.raw`["'\x60*_]*[ \t]*(?:=>|[:=])[ \t*_\x60]*["'\x60]?`;
 /** A value: one token, not starting like a placeholder or reference (`<...>`, `[...]`, `{{...}}`, `$VAR`, `%VAR%`, `****`, `!vault`, `&anchor`). */
 const VALUE = String.raw`(?![<\[{(*$%!&@#])[^\s'"\x60<>()\[\]{}$|,;*\\]{4,200}`;
-/** What may follow a value that ends the line: closing quote/emphasis, `,`/`;`, spaces, a `# comment`. */
-const LINE_END = String.raw`(?=["'\x60]?[*_]{0,2}[,;]?(?:[ \t]*\r?$|[ \t]+#))`;
+/**
+ * What may follow a value: a closing quote (`-H "X-API-Key: ..." https://...`), or the end of the line
+ * after optional emphasis, `,`/`;`, spaces or a `# comment`.
+ */
+const LINE_END = String.raw`(?=["'\x60]|[*_]{0,2}[,;]?(?:[ \t]*\r?$|[ \t]+#))`;
 
 function assignment(keys: string): string[] {
   return [
@@ -57,7 +59,6 @@ function assignment(keys: string): string[] {
 
 /** The key and separator at the start of an assignment match: the key holds no `:` or `=`. */
 const ASSIGNMENT_PREFIX = String.raw`^[^:=\s]*?${SEP}`;
-const ASSIGNMENT_PREFIX_RE = new RegExp(ASSIGNMENT_PREFIX);
 
 /**
  * Values of credential-named keys that are not credentials: placeholders, references, words, masks.
@@ -108,16 +109,28 @@ function assignmentLabel(match: string): string {
   return 'password';
 }
 
-// --- Passwords in URLs of schemes the preset's basic-auth and database rules do not look at ------------------
+// --- Passwords in URLs the preset's basic-auth and database rules miss --------------------------------------
+//
+// Basic auth only takes http(s)/ftp URLs with `[-a-zA-Z0-9_]` passwords; the database rule only postgres,
+// mysql and mongodb. This covers `scheme://user:password@host` for any scheme (redis, amqp, mysql2, ...);
+// where a preset rule reports the same password, its finding wins (see `dedupe`). The match starts at the
+// scheme's last letter: a full scheme alternation at its start made the scan several times slower.
 
-const URL_SCHEMES = String.raw`rediss?|amqps?|mqtts?|ldaps?|smtps?|sftp|ssh|svn|mssql|sqlserver|redshift|clickhouse|nats|kafka|couchdb|elasticsearch`;
-/** `scheme://user:` before the password; the user holds no `:`. */
-const URL_PREFIX = String.raw`^[a-z0-9+]+:\/\/[^\s:@\/]*:`;
 const URL_PATTERNS = [
   {
     name: 'url-password',
     label: 'password in a URL',
-    patterns: [String.raw`/\b(?:${URL_SCHEMES}):\/\/[^\s:@\/]{0,100}:(?![<\[{($%*])[^\s:@\/<>\[\]{}$'"\x60]{4,200}(?=@)/gi`],
+    patterns: [String.raw`/[A-Za-z0-9+.-]:\/\/[^\s:@\/]{0,100}:(?![<\[{($%*])[^\s:@\/<>\[\]{}$'"\x60]{4,200}(?=@[^\s@\/]*[A-Za-z0-9])/g`],
+  },
+];
+
+// --- Bearer tokens in Authorization headers -------------------------------------------------------------------
+
+const BEARER_PATTERNS = [
+  {
+    name: 'bearer',
+    label: 'bearer token',
+    patterns: [String.raw`/\bBearer[ \t]+(?![<\[{($%*])[A-Za-z0-9._~+\/-]{20,}=*(?=["'\x60\s]|$)/gm`],
   },
 ];
 
@@ -135,7 +148,25 @@ const KEY_PATTERNS = [
   },
 ];
 
-const names = (list: { name: string; patterns: string[] }[]) => list.map(({ name, patterns }) => ({ name, patterns }));
+interface PatternEntry {
+  name: string;
+  label: string;
+  patterns: string[];
+}
+
+/**
+ * Instances of @secretlint/secretlint-rule-pattern. `prefix` matches the part of a match before the
+ * secret: the finding is narrowed to what follows it, and the instance's allow-list (NOT_A_VALUE) is
+ * anchored after it. Instances without a prefix report the whole match and allow nothing.
+ */
+const PATTERN_INSTANCES: { id: string; prefix?: string; entries: PatternEntry[] }[] = [
+  { id: 'pattern:assignments', prefix: ASSIGNMENT_PREFIX, entries: ASSIGNMENT_PATTERNS },
+  { id: 'pattern:urls', prefix: String.raw`^[A-Za-z0-9+.-]:\/\/[^\s:@\/]*:`, entries: URL_PATTERNS },
+  { id: 'pattern:bearer', prefix: String.raw`^Bearer[ \t]+`, entries: BEARER_PATTERNS },
+  { id: 'pattern:keys', entries: KEY_PATTERNS },
+];
+const PATTERN_PREFIX = new Map(PATTERN_INSTANCES.map((p) => [p.id, p.prefix ? new RegExp(p.prefix) : undefined]));
+const PATTERN_ENTRIES = PATTERN_INSTANCES.flatMap((p) => p.entries);
 
 /** Built once: secretlint only reads it. */
 const CONFIG: SecretLintCoreConfig = {
@@ -150,17 +181,14 @@ const CONFIG: SecretLintCoreConfig = {
         ...['basicauth', 'database-connection-string'].map((name) => ({ id: RULE(name), options: { allows: [...DOC_EXAMPLES, ...URL_PLACEHOLDERS] } })),
       ],
     },
-    {
-      id: PATTERN_VALUES,
+    ...PATTERN_INSTANCES.map(({ id, prefix, entries }) => ({
+      id,
       rule: patternRule as SecretLintRuleCreator,
-      options: { allows: allowValues(ASSIGNMENT_PREFIX, NOT_A_VALUE), patterns: names(ASSIGNMENT_PATTERNS) },
-    },
-    {
-      id: PATTERN_URLS,
-      rule: patternRule as SecretLintRuleCreator,
-      options: { allows: allowValues(URL_PREFIX, NOT_A_VALUE), patterns: names(URL_PATTERNS) },
-    },
-    { id: PATTERN_KEYS, rule: patternRule as SecretLintRuleCreator, options: { patterns: names(KEY_PATTERNS) } },
+      options: {
+        allows: prefix ? allowValues(prefix, NOT_A_VALUE) : [],
+        patterns: entries.map(({ name, patterns }) => ({ name, patterns })),
+      },
+    })),
   ],
 };
 
@@ -168,10 +196,8 @@ const CONFIG: SecretLintCoreConfig = {
 const gcpRule = recommendedRules.find((r) => r.meta.id === RULE('gcp'));
 const GCP_CONFIG: SecretLintCoreConfig | undefined = gcpRule ? { rules: [{ id: RULE('gcp'), rule: gcpRule }] } : undefined;
 
-const PATTERN_ENTRIES = [...ASSIGNMENT_PATTERNS, ...URL_PATTERNS, ...KEY_PATTERNS];
-
 /** The pattern entry a pattern-rule report came from: its name is in the report's data (and message). */
-function patternEntry(m: SecretLintCoreResultMessage): (typeof PATTERN_ENTRIES)[number] | undefined {
+function patternEntry(m: SecretLintCoreResultMessage): PatternEntry | undefined {
   const name = (m.data as { PATTERN_NAME?: unknown } | undefined)?.PATTERN_NAME;
   return PATTERN_ENTRIES.find((p) => p.name === name || m.message.startsWith(`found matching ${p.name}:`));
 }
@@ -226,13 +252,16 @@ export const secret: Rule = {
     if (!text) return [];
     const found: Found[] = [];
     for (const [from, to] of pieces(text)) {
+      const content = from === 0 && to === text.length ? text : text.slice(from, to);
       const result = await lintSource({
-        source: { content: from === 0 && to === text.length ? text : text.slice(from, to), filePath: 'runbook.md', ext: '.md', contentType: 'text' },
+        source: { content, filePath: 'runbook.md', ext: '.md', contentType: 'text' },
         // secretlint's own messages contain the secret: they are read for the pattern name only, never passed on.
         options: { config: CONFIG, noPhysicFilePath: true },
       });
+      // secretlint drops a leading BOM and reports offsets into the rest.
+      const offset = from + (content.charCodeAt(0) === 0xfeff ? 1 : 0);
       for (const m of result.messages) {
-        const f = toFound(m, text, from);
+        const f = toFound(m, text, offset);
         if (f) found.push(f);
       }
     }
@@ -242,13 +271,13 @@ export const secret: Rule = {
 };
 
 /** Lines per secretlint run; see `pieces`. */
-const PIECE_LINES = 500;
+const PIECE_LINES = 1000;
 
 /**
  * Splits the text into runs of about PIECE_LINES lines, at line starts outside any `-----BEGIN ...` /
  * `-----END ...` block. secretlint's core removes duplicate reports in time quadratic in their number
- * (3,000 reports take about a second, 9,000 more than ten), so a document pasted full of credentials
- * would otherwise stall the server; per piece the cost stays small. A document that uses
+ * (in one run 3,000 reports take half a second, 9,000 about thirteen), so a document pasted full of
+ * credentials would otherwise stall the server; per piece the cost stays small. A document that uses
  * `secretlint-disable` comments, whose ranges may span pieces, is checked in one run.
  */
 function pieces(text: string): [number, number][] {
@@ -283,13 +312,13 @@ function toFound(m: SecretLintCoreResultMessage, text: string, offset: number): 
   let start = m.range[0] + offset;
   let end = m.range[1] + offset;
   if (!(start >= 0 && end > start && end <= text.length)) return undefined;
-  if (m.ruleId === PATTERN_VALUES || m.ruleId === PATTERN_URLS || m.ruleId === PATTERN_KEYS) {
+  if (PATTERN_PREFIX.has(m.ruleId)) {
     const p = patternEntry(m);
     if (!p) return undefined;
-    if (m.ruleId === PATTERN_VALUES) start += ASSIGNMENT_PREFIX_RE.exec(text.slice(start, end))?.[0].length ?? 0;
-    if (m.ruleId === PATTERN_URLS) start += text.slice(start, end).lastIndexOf(':') + 1;
+    const match = text.slice(start, end);
+    start += PATTERN_PREFIX.get(m.ruleId)?.exec(match)?.[0].length ?? 0;
     if (start >= end) return undefined;
-    const label = p.name === 'pem' ? privateKeyLabel(text, start) : p.name === 'assignment' ? assignmentLabel(text.slice(m.range[0] + offset, end)) : p.label;
+    const label = p.name === 'pem' ? privateKeyLabel(text, start) : p.name === 'assignment' ? assignmentLabel(match) : p.label;
     return { start, end, label, hint: false, rank: 1 };
   }
   const key = `${m.ruleId.replace('@secretlint/secretlint-rule-', '')}/${m.messageId}`;
@@ -357,12 +386,28 @@ async function labelServiceAccountKeys(model: DocumentModel, found: Found[]): Pr
   }
 }
 
-/** One finding per place: of overlapping reports, the more specific rule wins, then the longer range. */
+/**
+ * One finding per place: within each group of overlapping reports the more specific rule wins, then the
+ * longer range. Overlaps are rare, so groups are found by a sweep and only they are compared pairwise.
+ */
 function dedupe(found: Found[]): Found[] {
-  const sorted = [...found].sort((a, b) => b.rank - a.rank || b.end - b.start - (a.end - a.start) || a.start - b.start);
+  const sorted = [...found].sort((a, b) => a.start - b.start || b.end - a.end);
   const kept: Found[] = [];
-  for (const f of sorted) if (!kept.some((k) => k.start < f.end && f.start < k.end)) kept.push(f);
-  return kept.sort((a, b) => a.start - b.start || a.end - b.end);
+  for (let i = 0; i < sorted.length; ) {
+    let j = i + 1;
+    let groupEnd = sorted[i].end;
+    while (j < sorted.length && sorted[j].start < groupEnd) groupEnd = Math.max(groupEnd, sorted[j++].end);
+    if (j === i + 1) {
+      kept.push(sorted[i]);
+    } else {
+      const group = sorted.slice(i, j).sort((a, b) => b.rank - a.rank || b.end - b.start - (a.end - a.start) || a.start - b.start);
+      const chosen: Found[] = [];
+      for (const f of group) if (!chosen.some((k) => k.start < f.end && f.start < k.end)) chosen.push(f);
+      kept.push(...chosen.sort((a, b) => a.start - b.start));
+    }
+    i = j;
+  }
+  return kept;
 }
 
 function finding(f: Found, text: string): Finding {
