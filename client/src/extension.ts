@@ -1,6 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { codeLensMiddleware, registerRunbooksView } from './runbooksView';
+import { registerStatusBar } from './status';
 
 let client: LanguageClient | undefined;
 
@@ -26,15 +28,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     ],
     synchronize: {
       configurationSection: 'runbook',
-      // Team config files and templates: a change re-checks open runbooks at once.
-      fileEvents: vscode.workspace.createFileSystemWatcher('**/{.runbookrc.json,*.md}'),
+      // Team config files, templates and every runbook: the server keeps its workspace index current.
+      fileEvents: vscode.workspace.createFileSystemWatcher('**/{.runbookrc.json,*.md,*.markdown}'),
     },
     outputChannel,
     middleware: {
-      // VS Code's Markdown extension already lists headings in the Outline, breadcrumbs and
-      // Go to Symbol, and folds sections; a second list would show every heading twice.
+      // VS Code's Markdown extension already lists headings in the Outline, breadcrumbs, Go to
+      // Symbol and Go to Symbol in Workspace, and folds sections; a second list would show every
+      // heading twice. Other editors get these from the server.
       provideDocumentSymbols: () => undefined,
       provideFoldingRanges: () => undefined,
+      provideWorkspaceSymbols: () => undefined,
+      ...codeLensMiddleware,
     },
   };
   client = new LanguageClient('runbook', 'Runbook Tools', serverOptions, clientOptions);
@@ -75,6 +80,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     else runbooks.delete(uri);
     updateContext();
   });
+
+  // One handler for the server's notification, shared by the view and the status bar.
+  const workspaceChanged = new vscode.EventEmitter<string[] | undefined>();
+  context.subscriptions.push(
+    workspaceChanged,
+    client.onNotification('runbook/workspaceChanged', (params: { uris?: string[] } | undefined) => workspaceChanged.fire(params?.uris)),
+  );
+  registerRunbooksView(context, client, workspaceChanged.event);
+  registerStatusBar(context, client, workspaceChanged.event);
 }
 
 export async function deactivate(): Promise<void> {

@@ -1,4 +1,4 @@
-import type { Diagnostic, DocumentSymbol, FoldingRange, Hover, Location, Position } from 'vscode-languageserver-types';
+import type { CodeLens, Diagnostic, DocumentSymbol, FoldingRange, Hover, Location, Position, SymbolInformation } from 'vscode-languageserver-types';
 import { buildModel, type DocumentModel } from './model/document';
 import { ChunkParser } from './model/parse';
 import { matchTemplate, type Match } from './match';
@@ -12,7 +12,12 @@ import { hover } from './features/hover';
 import { isRunbook } from './features/detect';
 import { fixAllAction, fixAllEdits, quickFixes, FIX_ALL_KIND } from './features/codeActions';
 import { insertMissingSections, markReviewed, newRunbookText, updateToc } from './features/commands';
-import type { OffsetEdit } from './rules/types';
+import type { LinkResolver, OffsetEdit } from './rules/types';
+import { missingSection } from './rules/missing-section';
+import { summarize, type RunbookSummary } from './features/summary';
+import { summaryLens, type LensCommands } from './features/codeLens';
+import { workspaceSymbols, type SymbolSource } from './features/workspaceSymbols';
+import { headingKey } from './model/keys';
 import type { CodeAction, CodeActionContext, CompletionList } from 'vscode-languageserver-types';
 import { completions } from './features/completion';
 
@@ -30,6 +35,8 @@ export interface TextDocumentLike {
 export class RunbookLanguageService {
   private models = new Map<string, { model: DocumentModel; match?: { schema: TemplateSchema; match: Match } }>();
   private parsers = new Map<string, ChunkParser>();
+  /** Matches of models that are not kept (files analysed from disk), dropped with their model. */
+  private detachedMatches = new WeakMap<DocumentModel, { schema: TemplateSchema; match: Match }>();
 
   /** The parsed model of this version of the document (parsed once). */
   getModel(doc: TextDocumentLike): DocumentModel {
@@ -45,12 +52,19 @@ export class RunbookLanguageService {
     return model;
   }
 
+  /** A model of a document that is not open (a file read from disk): parsed whole, not kept by the service. */
+  parseDetached(doc: TextDocumentLike): DocumentModel {
+    return buildModel(doc.uri, doc.version, doc.getText(), new ChunkParser(), true);
+  }
+
   /** How the document lines up with the template, computed once per model and template. */
   getMatch(model: DocumentModel, schema: TemplateSchema): Match {
     const entry = this.models.get(model.uri);
-    if (entry?.model === model && entry.match?.schema === schema) return entry.match.match;
+    const cached = entry?.model === model ? entry.match : this.detachedMatches.get(model);
+    if (cached?.schema === schema) return cached.match;
     const match = matchTemplate(model, schema);
     if (entry?.model === model) entry.match = { schema, match };
+    else this.detachedMatches.set(model, { schema, match });
     return match;
   }
 
@@ -64,8 +78,24 @@ export class RunbookLanguageService {
     return isRunbook(model, schema, settings.files, path);
   }
 
-  diagnostics(model: DocumentModel, schema: TemplateSchema, settings: RunbookSettings, today: string, isCancelled?: IsCancelled): Promise<Diagnostic[] | undefined> {
-    return computeDiagnostics(model, schema, settings, today, isCancelled, this.getMatch(model, schema));
+  /** Diagnostics of the document; with `links`, links to other Markdown files are checked too. Undefined when cancelled. */
+  diagnostics(model: DocumentModel, schema: TemplateSchema, settings: RunbookSettings, today: string, isCancelled?: IsCancelled, links?: LinkResolver): Promise<Diagnostic[] | undefined> {
+    return computeDiagnostics(model, schema, settings, today, isCancelled, this.getMatch(model, schema), links);
+  }
+
+  /** Completeness, placeholders, problems and review status of a runbook, from its diagnostics. */
+  summary(model: DocumentModel, schema: TemplateSchema, diagnostics: readonly Diagnostic[], today: string): RunbookSummary {
+    return summarize(model, schema, this.getMatch(model, schema), diagnostics, today);
+  }
+
+  /** The summary lens at the top of a runbook. */
+  codeLenses(model: DocumentModel, summary: RunbookSummary, commands: LensCommands): CodeLens[] {
+    return [summaryLens(model.uri, summary, commands)];
+  }
+
+  /** Sections, subsections and components of the given runbooks that match the query. */
+  workspaceSymbols(sources: Iterable<SymbolSource>, query: string): SymbolInformation[] {
+    return workspaceSymbols(sources, query);
   }
 
   documentSymbols(model: DocumentModel, schema: TemplateSchema): DocumentSymbol[] {
@@ -76,8 +106,8 @@ export class RunbookLanguageService {
     return foldingRanges(model);
   }
 
-  definition(model: DocumentModel, position: Position): Location | undefined {
-    return definition(model, position);
+  definition(model: DocumentModel, position: Position, links?: LinkResolver): Location | undefined {
+    return definition(model, position, links);
   }
 
   hover(model: DocumentModel, schema: TemplateSchema, position: Position): Hover | undefined {
@@ -108,6 +138,18 @@ export class RunbookLanguageService {
 
   insertMissingSections(model: DocumentModel, schema: TemplateSchema, today: string): Promise<OffsetEdit[]> {
     return insertMissingSections(model, schema, this.getMatch(model, schema), today);
+  }
+
+  /** The missing-section fix for one template section (by title or heading); none when it is present. */
+  async insertSection(model: DocumentModel, schema: TemplateSchema, title: string, today: string): Promise<OffsetEdit[]> {
+    const match = this.getMatch(model, schema);
+    const key = headingKey(title);
+    // The rule reports the missing required sections in template order, one finding each.
+    const missing = schema.sections.filter((s) => !s.optional && !match.sections.has(s));
+    const index = missing.findIndex((s) => s.key === key || headingKey(s.heading) === key);
+    if (index < 0) return [];
+    const findings = await missingSection.check({ model, schema, match, today });
+    return findings.length === missing.length ? (findings[index].fixes?.[0]?.edits ?? []) : [];
   }
 
   updateToc(model: DocumentModel, schema: TemplateSchema): OffsetEdit[] {

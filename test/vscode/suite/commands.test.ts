@@ -14,7 +14,7 @@ import {
   waitForRunbookDiagnostics,
 } from './helpers';
 
-const COMMANDS = ['runbook.newFromTemplate', 'runbook.insertMissingSections', 'runbook.updateToc', 'runbook.markReviewed'];
+const COMMANDS = ['runbook.newFromTemplate', 'runbook.insertMissingSections', 'runbook.updateToc', 'runbook.markReviewed', 'runbook.insertSection'];
 
 async function requireCommand(id: string): Promise<void> {
   const registered = (await vscode.commands.getCommands(true)).includes(id);
@@ -79,6 +79,15 @@ suite('Commands', () => {
     assert.ok(!today.some((t) => doc.getText().includes(t)), 'the fixture must not hold today\'s date yet');
     await executeWithin(15_000, 'runbook.markReviewed');
     await waitFor(`today's date (${today.join(' or ')}) in the runbook`, () => today.some((t) => doc.getText().includes(t)), 10_000);
+  });
+
+  test('runbook.insertSection (the Runbooks view action) inserts one missing section', async () => {
+    await requireCommand('runbook.insertSection');
+    const { uri, doc } = await scratchRunbook('insert-one');
+    await waitForRunbookDiagnostics(uri, () => !!findDiagnostic(uri, 'missing-section'), 'missing-section');
+    await executeWithin(15_000, 'runbook.insertSection', uri.toString(), 'Rollback Procedures');
+    await waitFor('a "Rollback Procedures" heading', () => /^## .*Rollback Procedures/m.test(doc.getText()));
+    await waitFor('no missing-section diagnostic', () => !findDiagnostic(uri, 'missing-section'), 20_000, () => describeDiagnostics(uri));
   });
 
   test('every contributed runbook.* command is covered here', () => {

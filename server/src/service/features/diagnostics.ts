@@ -2,7 +2,7 @@ import type { Diagnostic, DiagnosticSeverity, TextEdit } from 'vscode-languagese
 import type { DocumentModel } from '../model/document';
 import { matchTemplate, type Match } from '../match';
 import { rules } from '../rules/index';
-import type { Finding, RuleContext, RuleId, Severity } from '../rules/types';
+import type { Finding, LinkResolver, RuleContext, RuleId, Severity } from '../rules/types';
 import { suppressionsOf } from './suppressions';
 import type { RunbookSettings } from '../settings';
 import type { TemplateSchema } from '../template/schema';
@@ -35,8 +35,9 @@ export async function findingsOf(
   today: string,
   isCancelled: IsCancelled = () => false,
   match: Match = matchTemplate(model, schema),
+  links?: LinkResolver,
 ): Promise<{ finding: Finding; severity: Exclude<Severity, 'off'> }[] | undefined> {
-  const ctx: RuleContext = { model, schema, match, today };
+  const ctx: RuleContext = { model, schema, match, today, links };
   const out: { finding: Finding; severity: Exclude<Severity, 'off'> }[] = [];
   const suppressions = suppressionsOf(model);
   for (const finding of suppressions.problems) out.push({ finding, severity: 'warning' });
@@ -81,8 +82,9 @@ export async function computeDiagnostics(
   today: string,
   isCancelled?: IsCancelled,
   match?: Match,
+  links?: LinkResolver,
 ): Promise<Diagnostic[] | undefined> {
-  const findings = await findingsOf(model, schema, settings, today, isCancelled, match);
+  const findings = await findingsOf(model, schema, settings, today, isCancelled, match, links);
   return findings?.map(({ finding, severity }) => toDiagnostic(model, finding, severity));
 }
 

@@ -1,4 +1,5 @@
-import type { Finding, Rule } from './types';
+import type { Link, DocumentModel } from '../model/document';
+import type { Finding, LinkResolver, Rule } from './types';
 
 /** Edit distance, for suggesting the closest existing anchors. */
 function distance(a: string, b: string): number {
@@ -30,12 +31,58 @@ export function closestAnchors(fragment: string, anchors: Iterable<string>, coun
     .map((x) => x.a);
 }
 
+/** The file a link points at when it is another Markdown file (decoded); undefined for URLs, `#anchor` and other files. */
+export function markdownLinkPath(link: Link): string | undefined {
+  const path = link.path.replace(/\?.*$/, '');
+  if (!path || /^[a-z][a-z0-9+.-]*:/i.test(path) || path.startsWith('//') || !/\.(md|markdown)$/i.test(path)) return undefined;
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
+
+/** Links to other Markdown files whose file does not exist or has no heading with the link's anchor. */
+export function crossFileLinkFindings(model: DocumentModel, links: LinkResolver): Finding[] {
+  const findings: Finding[] = [];
+  for (const link of model.links) {
+    const path = markdownLinkPath(link);
+    if (path === undefined) continue;
+    const target = links.resolve(path);
+    if (target === undefined) continue;
+    if (target === 'missing') {
+      findings.push({ rule: 'broken-link', start: link.targetStart, end: link.targetEnd, message: `Linked file "${path}" does not exist.` });
+      continue;
+    }
+    if (!link.fragment) continue;
+    const wanted = link.fragment.toLowerCase();
+    if ([...target.anchors].some((a) => a.toLowerCase() === wanted)) continue;
+    const suggestions = closestAnchors(link.fragment, target.anchors);
+    // Only an inline destination can be rewritten in place; a reference link's target is its definition.
+    const inline = model.text.slice(link.targetStart, link.targetEnd) === link.url;
+    findings.push({
+      rule: 'broken-link',
+      start: link.targetStart,
+      end: link.targetEnd,
+      message: `Link target "#${link.fragment}" matches no heading in "${path}"${suggestions.length ? `; did you mean "#${suggestions[0]}"?` : '.'}`,
+      fixes: inline
+        ? suggestions.map((s) => ({
+            title: `Point the link at "${link.path}#${s}"`,
+            edits: [{ start: link.targetStart, end: link.targetEnd, newText: `${link.path}#${s}` }],
+            safe: false,
+          }))
+        : undefined,
+    });
+  }
+  return findings;
+}
+
 export const brokenLink: Rule = {
   id: 'broken-link',
   defaultSeverity: 'error',
-  description: 'An internal `#anchor` link matches no heading of the document (GitHub anchor rules).',
-  check({ model }) {
-    const findings: Finding[] = [];
+  description: 'An internal `#anchor` link matches no heading of the document, or a link to another Markdown file names a file or heading that does not exist (GitHub anchor rules).',
+  check({ model, links }) {
+    const findings: Finding[] = links ? crossFileLinkFindings(model, links) : [];
     const lower = new Set([...model.anchors].map((a) => a.toLowerCase()));
     for (const link of model.links) {
       if (link.path !== '' || link.fragment === undefined || link.fragment === '') continue;
@@ -53,6 +100,6 @@ export const brokenLink: Rule = {
         })),
       });
     }
-    return findings;
+    return findings.sort((a, b) => a.start - b.start);
   },
 };

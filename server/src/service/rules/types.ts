@@ -1,3 +1,4 @@
+import type { Range } from 'vscode-languageserver-types';
 import type { DocumentModel } from '../model/document';
 import type { Match } from '../match';
 import type { TemplateSchema } from '../template/schema';
@@ -53,12 +54,32 @@ export interface Finding {
   fixes?: Fix[];
 }
 
+/** Another Markdown document that a link points at. */
+export interface LinkTarget {
+  uri: string;
+  /** Its anchors, as `DocumentModel.anchors`. */
+  anchors: ReadonlySet<string>;
+  /** Its headings' anchors and ranges, for go to definition. */
+  headings: readonly { slug: string; range: Range }[];
+}
+
+/**
+ * Finds the documents that links point at. The host reads files; the service stays free of I/O.
+ * `path` is a link's path as written (decoded), relative to the linking document.
+ */
+export interface LinkResolver {
+  /** The target document, `'missing'` when there is no such file, undefined when it cannot tell. */
+  resolve(path: string): LinkTarget | 'missing' | undefined;
+}
+
 export interface RuleContext {
   model: DocumentModel;
   schema: TemplateSchema;
   match: Match;
   /** Today's date as YYYY-MM-DD, passed in so tests and CI runs are repeatable. */
   today: string;
+  /** Resolves links to other files; without it only links inside the document are checked. */
+  links?: LinkResolver;
 }
 
 export interface Rule {

@@ -1,0 +1,211 @@
+import * as vscode from 'vscode';
+import type { LanguageClient, Middleware } from 'vscode-languageclient/node';
+import type { ReviewStatus, RunbookSummary, SectionStatus, WorkspaceSummary } from '../../server/src/service/features/summary';
+
+/** The Runbooks view in the Explorer. */
+export const VIEW_ID = 'runbook.runbooks';
+/** Request `{ uris?: string[] }` -> WorkspaceSummary (server: WORKSPACE_SUMMARY_REQUEST). */
+export const SUMMARY_REQUEST = 'runbook/workspaceSummary';
+
+const MISSING_SCHEME = 'runbook-missing-section';
+
+interface RunbookNode {
+  kind: 'runbook';
+  uri: string;
+  summary: RunbookSummary;
+}
+
+interface SectionNode {
+  kind: 'section';
+  uri: string;
+  section: SectionStatus;
+  index: number;
+}
+
+type Node = RunbookNode | SectionNode;
+
+/** A URI string as VS Code writes it, so the server's and the editor's spellings compare equal. */
+export const normalizeUri = (uri: string) => vscode.Uri.parse(uri).toString();
+
+/** `$(warning)` overdue, `$(clock)` due soon, a book otherwise. */
+export function reviewIcon(review: ReviewStatus): vscode.ThemeIcon {
+  if (review.status === 'overdue') return new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
+  if (review.status === 'due-soon') return new vscode.ThemeIcon('clock');
+  return new vscode.ThemeIcon('book');
+}
+
+/** Review status in words, for tooltips. */
+export function reviewLine(review: ReviewStatus): string {
+  const days = Math.abs(review.days ?? 0);
+  const unit = days === 1 ? 'day' : 'days';
+  switch (review.status) {
+    case 'overdue':
+      return `Review overdue since ${review.date} (${days} ${unit})`;
+    case 'due-soon':
+      return days === 0 ? `Review due today (${review.date})` : `Review due in ${days} ${unit} (${review.date})`;
+    case 'ok':
+      return `Next review ${review.date}`;
+    default:
+      return 'No valid Next Review date';
+  }
+}
+
+/** The details of a runbook summary as a tooltip. */
+export function summaryTooltip(uri: string, summary: RunbookSummary): vscode.MarkdownString {
+  const tooltip = new vscode.MarkdownString(undefined, true);
+  tooltip.appendMarkdown(`**${summary.title.replace(/[\\`*_[\]<>]/g, '\\$&')}**\n\n`);
+  tooltip.appendMarkdown(`$(file) ${vscode.workspace.asRelativePath(vscode.Uri.parse(uri))}\n\n`);
+  tooltip.appendMarkdown(`$(list-tree) ${summary.sections.present} of ${summary.sections.expected} template sections\n\n`);
+  tooltip.appendMarkdown(`$(edit) ${summary.placeholders} placeholder${summary.placeholders === 1 ? '' : 's'} left\n\n`);
+  tooltip.appendMarkdown(`$(error) ${summary.errors} error${summary.errors === 1 ? '' : 's'}, $(warning) ${summary.warnings} warning${summary.warnings === 1 ? '' : 's'}\n\n`);
+  tooltip.appendMarkdown(`$(calendar) ${reviewLine(summary.review)}`);
+  return tooltip;
+}
+
+class RunbooksProvider implements vscode.TreeDataProvider<Node> {
+  private runbooks: RunbookNode[] = [];
+  private readonly emitter = new vscode.EventEmitter<Node | undefined>();
+  readonly onDidChangeTreeData = this.emitter.event;
+
+  constructor(private readonly client: LanguageClient) {}
+
+  get overdue(): number {
+    return this.runbooks.filter((r) => r.summary.review.status === 'overdue').length;
+  }
+
+  /** Asks the server again: for these runbooks when they are all known, else for all of them. */
+  async refresh(uris?: string[]): Promise<void> {
+    if (uris?.length) {
+      const known = new Map(this.runbooks.map((r) => [normalizeUri(r.uri), r]));
+      const wanted = uris.map(normalizeUri);
+      if (wanted.every((u) => known.has(u))) {
+        const result = await this.client.sendRequest<WorkspaceSummary>(SUMMARY_REQUEST, { uris });
+        // A runbook that is no longer one leaves the list: that needs the whole list.
+        if (result.runbooks.length === wanted.length) {
+          for (const { uri, summary } of result.runbooks) {
+            const node = known.get(normalizeUri(uri));
+            if (!node) continue;
+            node.summary = summary;
+            this.emitter.fire(node);
+          }
+          await setContexts(result);
+          return;
+        }
+      }
+    }
+    const result = await this.client.sendRequest<WorkspaceSummary>(SUMMARY_REQUEST, {});
+    this.runbooks = result.runbooks.map(({ uri, summary }) => ({ kind: 'runbook', uri, summary }));
+    this.emitter.fire(undefined);
+    await setContexts(result);
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    if (node.kind === 'runbook') {
+      const uri = vscode.Uri.parse(node.uri);
+      const item = new vscode.TreeItem(node.summary.title, vscode.TreeItemCollapsibleState.Collapsed);
+      item.id = node.uri;
+      item.resourceUri = uri;
+      item.description = node.summary.completeness;
+      item.iconPath = reviewIcon(node.summary.review);
+      item.tooltip = summaryTooltip(node.uri, node.summary);
+      item.contextValue = 'runbook';
+      item.command = { command: 'vscode.open', title: 'Open Runbook', arguments: [uri] };
+      return item;
+    }
+    const { section } = node;
+    const item = new vscode.TreeItem(section.heading, vscode.TreeItemCollapsibleState.None);
+    item.id = `${node.uri}#${node.index}:${section.heading}`;
+    if (section.present) {
+      item.iconPath = new vscode.ThemeIcon('symbol-module');
+      item.contextValue = 'runbook.section';
+      const line = section.line ?? 0;
+      item.command = { command: 'vscode.open', title: 'Go to Section', arguments: [vscode.Uri.parse(node.uri), { selection: new vscode.Range(line, 0, line, 0) }] };
+      if (!section.template) item.description = 'not in the template';
+    } else {
+      item.iconPath = new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground'));
+      item.description = 'missing';
+      item.tooltip = `"${section.title}" is missing from this runbook. Insert it from the template with the + button.`;
+      item.contextValue = 'runbook.missingSection';
+      // The decoration provider below greys the label of this URI.
+      item.resourceUri = vscode.Uri.from({ scheme: MISSING_SCHEME, path: `/${node.index}` });
+    }
+    return item;
+  }
+
+  getChildren(node?: Node): Node[] {
+    if (!node) return this.runbooks;
+    if (node.kind === 'section') return [];
+    return node.summary.outline.map((section, index) => ({ kind: 'section', uri: node.uri, section, index }));
+  }
+}
+
+async function setContexts(result: WorkspaceSummary): Promise<void> {
+  await vscode.commands.executeCommand('setContext', 'runbook.indexing', result.indexing);
+  await vscode.commands.executeCommand('setContext', 'runbook.noMarkdown', !result.indexing && result.markdownFiles === 0);
+}
+
+/**
+ * The Runbooks view: every runbook of the workspace with its completeness and review status, its
+ * sections below it (missing ones greyed, with an action that inserts them). `changed` carries the
+ * server's `runbook/workspaceChanged` notifications.
+ */
+export function registerRunbooksView(context: vscode.ExtensionContext, client: LanguageClient, changed: vscode.Event<string[] | undefined>): void {
+  const provider = new RunbooksProvider(client);
+  const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
+  let stale = true;
+  const refresh = (uris?: string[]) => {
+    if (!view.visible) {
+      stale = true;
+      // The view may be hidden for want of Markdown files: keep the counts behind its `when` current.
+      client.sendRequest<WorkspaceSummary>(SUMMARY_REQUEST, { uris: [] }).then(setContexts, () => undefined);
+      return;
+    }
+    const full = stale;
+    stale = false;
+    provider
+      .refresh(full ? undefined : uris)
+      .then(() => {
+        const overdue = provider.overdue;
+        view.badge = overdue ? { value: overdue, tooltip: `${overdue} runbook${overdue === 1 ? '' : 's'} overdue for review` } : undefined;
+      })
+      .catch((error: Error) => {
+        stale = true;
+        client.warn(`Refreshing the Runbooks view failed: ${error.message}`);
+      });
+  };
+  context.subscriptions.push(
+    view,
+    view.onDidChangeVisibility(() => {
+      if (view.visible && stale) refresh();
+    }),
+    changed((uris) => refresh(uris)),
+    vscode.window.registerFileDecorationProvider({
+      provideFileDecoration: (uri) => (uri.scheme === MISSING_SCHEME ? { color: new vscode.ThemeColor('disabledForeground') } : undefined),
+    }),
+    vscode.commands.registerCommand('runbook.insertSection', async (target?: SectionNode | string, title?: string) => {
+      const uri = typeof target === 'string' ? target : target?.uri;
+      const name = typeof target === 'string' ? title : target?.section.title;
+      if (!uri || !name) return;
+      // Open it first, so the edit lands in an editor where it can be reviewed and undone.
+      const editor = await vscode.window.showTextDocument(vscode.Uri.parse(uri));
+      const result = await vscode.commands.executeCommand<{ applied: boolean; reason?: string }>('runbook.server.insertSection', editor.document.uri.toString(), name);
+      if (!result?.applied) void vscode.window.showWarningMessage(`Runbook Tools: ${result?.reason ?? `"${name}" could not be inserted.`}`);
+      return result;
+    }),
+  );
+  refresh();
+}
+
+/**
+ * The server's summary lens has no command when there is nothing to do; VS Code shows such a lens as
+ * plain text. Clicking it reveals the Runbooks view instead.
+ */
+export const codeLensMiddleware: Pick<Middleware, 'provideCodeLenses'> = {
+  async provideCodeLenses(document, token, next) {
+    const lenses = await next(document, token);
+    for (const lens of lenses ?? []) {
+      if (lens.command && !lens.command.command) lens.command = { ...lens.command, command: `${VIEW_ID}.focus`, tooltip: 'Show the Runbooks view' };
+    }
+    return lenses;
+  },
+};
