@@ -4,23 +4,7 @@ import * as vscode from 'vscode';
 
 export const EXTENSION_ID = 'runbook-tools.runbook-tools';
 export const SOURCE = 'runbook';
-export const RULE_IDS = [
-  'missing-section',
-  'missing-subsection',
-  'section-order',
-  'duplicate-section',
-  'missing-field',
-  'empty-field',
-  'placeholder',
-  'table-columns',
-  'table-shape',
-  'broken-link',
-  'invalid-date',
-  'review-overdue',
-  'invalid-value',
-  'secret',
-  'empty-section',
-] as const;
+export { RULE_IDS } from '../../../server/src/service/rules/types';
 
 /** The sections of the built-in template, in order. */
 export const TEMPLATE_SECTIONS = [
