@@ -14,6 +14,7 @@ import { ConfigStore, effectiveSettings } from './config';
 import { LineIndex } from './service/model/text';
 import { today } from './server';
 import { applyEdits } from './service/edits';
+import { lintFiles } from './cli-worker';
 
 const VERSION = '0.1.0';
 
@@ -292,9 +293,8 @@ async function main(argv: string[]): Promise<number> {
       return { settings: effective.settings, schema };
     };
     const service = new RunbookLanguageService();
-    const results: FileResult[] = [];
     const date = today();
-    for (const file of expandInputs(options.inputs)) {
+    const lintFile = async (file: string): Promise<FileResult> => {
       let text = readText(file);
       const uri = pathToFileURL(resolve(file)).href;
       let model = service.getModel({ uri, version: 1, getText: () => text });
@@ -312,9 +312,12 @@ async function main(argv: string[]): Promise<number> {
         }
       }
       const findings = (await findingsOf(model, schema, settings, date)) ?? [];
-      results.push({ file, model, findings });
       service.close(model.uri);
-    }
+      return { file, model, findings };
+    };
+    // Many files are linted on several cores, in worker threads running this same script.
+    const results = await lintFiles(expandInputs(options.inputs), lintFile, { isUsageError: (e) => e instanceof UsageError, usageError: (m) => new UsageError(m) });
+    if (!results) return 0; // a worker thread: the main thread prints
     const output = options.format === 'json' ? jsonOutput(results) : options.format === 'sarif' ? sarifOutput(results) : textOutput(results, !!process.stdout.isTTY && !process.env.NO_COLOR);
     process.stdout.write(output + '\n');
     return results.some((r) => r.findings.some((f) => f.severity === 'error')) ? 1 : 0;

@@ -1,8 +1,8 @@
-import type { Heading as MdHeading, Nodes, Parents, PhrasingContent, Table as MdTable } from 'mdast';
+import type { Heading as MdHeading, Nodes, Parents, PhrasingContent, Root, Table as MdTable } from 'mdast';
 import { toString } from 'mdast-util-to-string';
-import GithubSlugger from 'github-slugger';
+import { slug } from 'github-slugger';
 import { LineIndex } from './text';
-import { blocksOf, ChunkParser, type Block } from './parse';
+import { blocksOf, type ChunkParser, type Block } from './parse';
 
 /** A heading of the document. Offsets are absolute in the document text. */
 export interface Heading {
@@ -133,136 +133,265 @@ export function buildModel(uri: string, version: number, text: string, parser: C
     frontMatterRange: undefined,
     comments: [],
   };
-  const slugger = new GithubSlugger();
+  // What each chunk yields is computed once per parsed chunk and only shifted to where it now starts.
+  const facts = chunks.map((c) => factsOf(c.tree, text, c.start - c.shift));
   const definitions = new Map<string, string>();
-  for (const b of blocks) collectDefinitions(b.node, definitions);
+  for (const f of facts) for (const [id, url] of f.definitions) if (!definitions.has(id)) definitions.set(id, url);
+  // GitHub's anchors: the heading's slug, numbered from the second time it occurs (as github-slugger does).
+  const occurrences = new Map<string, number>();
+  const numbered = (base: string) => {
+    let result = base;
+    while (occurrences.has(result)) {
+      const n = occurrences.get(base)! + 1;
+      occurrences.set(base, n);
+      result = `${base}-${n}`;
+    }
+    occurrences.set(result, 0);
+    return result;
+  };
 
   const stack: Section[] = [];
   let current: Section | undefined;
-  for (const block of blocks) {
-    const node = block.node;
-    if (node.type === 'heading') {
-      const heading = headingOf(node, block, text, lines, slugger);
-      model.headings.push(heading);
-      model.anchors.add(heading.slug);
-      while (stack.length && stack[stack.length - 1].depth >= heading.depth) stack.pop();
-      const parent = stack[stack.length - 1];
-      const section: Section = { heading, depth: heading.depth, parent, children: [], start: block.start, end: block.end, blocks: [] };
-      (parent ? parent.children : model.sections).push(section);
-      stack.push(section);
-      current = section;
-      for (const s of stack) s.end = block.end;
-      walkInline(node, block.base, model, definitions, text);
-      continue;
-    }
-    if (current) {
-      current.blocks.push(block);
-      for (const s of stack) s.end = block.end;
-    }
-    if (node.type === 'yaml' || (node.type as string) === 'toml') {
-      if (block.start <= 1) {
-        model.frontMatter = parseFrontMatter((node as { value: string }).value);
-        model.frontMatterRange = { start: block.start, end: block.end };
+  let b = 0;
+  const textRuns: TextRun[][] = [];
+  for (let i = 0; i < chunks.length; i++) {
+    const f = facts[i];
+    const base = chunks[i].start - chunks[i].shift;
+    const p = placedFacts(f, base, lines, chunks[i].start);
+    let table = 0;
+    let anchor = 0;
+    const count = chunks[i].tree.children.length;
+    for (let j = 0; j < count; j++, b++) {
+      const block = blocks[b];
+      const node = block.node;
+      const h = f.headings[j];
+      if (h) {
+        const line = lines.positionAt(block.start).line;
+        const heading: Heading = {
+          depth: h.depth,
+          text: h.text,
+          slug: numbered(h.slug),
+          start: block.start,
+          end: lines.lineEnd(line),
+          textStart: h.textStart + base,
+          textEnd: h.textEnd + base,
+          line,
+        };
+        model.headings.push(heading);
+        model.anchors.add(heading.slug);
+        while (stack.length && stack[stack.length - 1].depth >= heading.depth) stack.pop();
+        const parent = stack[stack.length - 1];
+        const section: Section = { heading, depth: heading.depth, parent, children: [], start: block.start, end: block.end, blocks: [] };
+        (parent ? parent.children : model.sections).push(section);
+        stack.push(section);
+        current = section;
+        for (const s of stack) s.end = block.end;
+      } else {
+        if (current) {
+          current.blocks.push(block);
+          for (const s of stack) s.end = block.end;
+        }
+        if (node.type === 'yaml' || (node.type as string) === 'toml') {
+          if (block.start <= 1) {
+            model.frontMatter = parseFrontMatter((node as { value: string }).value);
+            model.frontMatterRange = { start: block.start, end: block.end };
+          }
+          continue;
+        }
       }
-      continue;
+      for (; anchor < f.anchors.length && f.anchors[anchor].block === j; anchor++) model.anchors.add(f.anchors[anchor].anchor);
+      for (; table < f.tables.length && f.tables[table].block === j; table++) {
+        const rows = p.tableRows[table];
+        const t = f.tables[table];
+        model.tables.push({ header: rows[0], rows: rows.slice(1), start: t.start + base, end: t.end + base, section: stack[stack.length - 1], heading: model.headings[model.headings.length - 1] });
+      }
     }
-    walk(node, block, model, definitions, text, lines, stack[stack.length - 1]);
+    textRuns.push(p.textRuns);
+    for (const c of p.codeBlocks) model.codeBlocks.push(c);
+    for (const c of p.comments) model.comments.push(c);
+    for (const l of f.links) {
+      if (l.url !== undefined) {
+        model.links.push({ url: l.url, fragment: l.fragment, path: l.path, start: l.start + base, end: l.end + base, targetStart: l.targetStart + base, targetEnd: l.targetEnd + base });
+      } else {
+        const url = definitions.get(l.identifier);
+        if (url !== undefined) model.links.push(linkOf(url, l.start + base, l.end + base, '', false));
+      }
+    }
   }
+  model.textRuns = flatten(textRuns);
   return model;
 }
 
-function headingOf(node: MdHeading, block: Block, text: string, lines: LineIndex, slugger: GithubSlugger): Heading {
-  const plain = toString(node, { includeHtml: false }).trim();
+/** The parts one after the other, in an array allocated once (the parts are long and many). */
+function flatten<T>(parts: T[][]): T[] {
+  let n = 0;
+  for (const part of parts) n += part.length;
+  const out = new Array<T>(n);
+  let i = 0;
+  for (const part of parts) for (const x of part) out[i++] = x;
+  return out;
+}
+
+/** A top-level heading of a chunk, offsets relative to the chunk's parse. */
+interface HeadingFact {
+  depth: number;
+  text: string;
+  /** The slug before numbering duplicates. */
+  slug: string;
+  textStart: number;
+  textEnd: number;
+}
+
+/** A table of a chunk, offsets relative to the chunk's parse; its place in the section tree is set per model. */
+interface TableFact {
+  block: number;
+  start: number;
+  end: number;
+  rows: { start: number; end: number; cells: TableCell[] }[];
+}
+
+type LinkFact = (Omit<Link, 'url'> & { url: string }) | { url: undefined; identifier: string; start: number; end: number };
+
+/** What one parsed chunk contributes to the model, relative to its parse: shifted into place per version. */
+interface Facts {
+  /** Per top-level block: the heading it is, if any. */
+  headings: (HeadingFact | undefined)[];
+  tables: TableFact[];
+  links: LinkFact[];
+  anchors: { block: number; anchor: string }[];
+  codeBlocks: CodeBlock[];
+  textRuns: TextRun[];
+  comments: { value: string; start: number; end: number }[];
+  /** Link definitions (identifier, url) in document order. */
+  definitions: [string, string][];
+}
+
+const factsCache = new WeakMap<Root, Facts>();
+
+/** The facts of a chunk's tree; `base` is where its offsets start in `text` for this version. */
+function factsOf(tree: Root, text: string, base: number): Facts {
+  let facts = factsCache.get(tree);
+  if (facts) return facts;
+  facts = { headings: [], tables: [], links: [], anchors: [], codeBlocks: [], textRuns: [], comments: [], definitions: [] };
+  const src = { text, base };
+  tree.children.forEach((node, j) => {
+    collectDefinitions(node, facts!.definitions);
+    if (node.type === 'heading') {
+      facts!.headings[j] = headingFact(node);
+      walkInline(node, src, facts!, j);
+      return;
+    }
+    facts!.headings[j] = undefined;
+    if (node.type === 'yaml' || (node.type as string) === 'toml') return;
+    walk(node, src, facts!, j);
+  });
+  factsCache.set(tree, facts);
+  return facts;
+}
+
+/** Text of the document around a chunk: offsets relative to the chunk's parse, plus `base`. */
+interface Source {
+  text: string;
+  base: number;
+}
+
+function slice(src: Source, start: number, end: number): string {
+  return src.text.slice(start + src.base, end + src.base);
+}
+
+/**
+ * A copy of a piece of the document. Facts live as long as their chunk, across many versions: a
+ * plain slice would keep the whole text of the version it was cut from alive.
+ */
+function own(s: string): string {
+  return (' ' + s).slice(1);
+}
+
+function headingFact(node: MdHeading): HeadingFact {
+  const end = node.position?.end.offset ?? 0;
   const first = node.children[0]?.position?.start.offset;
   const last = node.children[node.children.length - 1]?.position?.end.offset;
-  const textStart = first !== undefined ? first + block.base : block.end;
-  const textEnd = last !== undefined ? last + block.base : block.end;
+  const text = toString(node, { includeHtml: false }).trim();
   return {
     depth: node.depth,
-    text: plain,
-    slug: slugger.slug(plain),
-    start: block.start,
-    end: lineEndOf(text, block.start, lines),
-    textStart,
-    textEnd,
-    line: lines.positionAt(block.start).line,
+    text,
+    slug: slug(text),
+    textStart: first !== undefined ? first : end,
+    textEnd: last !== undefined ? last : end,
   };
 }
 
-function lineEndOf(text: string, offset: number, lines: LineIndex): number {
-  return lines.lineEnd(lines.positionAt(offset).line);
-}
-
-function collectDefinitions(node: Nodes, into: Map<string, string>): void {
+function collectDefinitions(node: Nodes, into: [string, string][]): void {
   if (node.type === 'definition') {
-    if (!into.has(node.identifier)) into.set(node.identifier, node.url);
+    into.push([node.identifier, node.url]);
     return;
   }
-  if ('children' in node) for (const c of node.children as Nodes[]) collectDefinitions(c, into);
+  // Definitions are blocks: they sit at the top level or inside block quotes, list items and footnotes.
+  if (node.type === 'blockquote' || node.type === 'list' || node.type === 'listItem' || node.type === 'footnoteDefinition') {
+    for (const c of node.children as Nodes[]) collectDefinitions(c, into);
+  }
 }
 
-function walk(node: Nodes, block: Block, model: DocumentModel, defs: Map<string, string>, text: string, lines: LineIndex, section: Section | undefined): void {
-  const base = block.base;
-  const start = (node.position?.start.offset ?? 0) + base;
-  const end = (node.position?.end.offset ?? 0) + base;
+function walk(node: Nodes, src: Source, facts: Facts, block: number): void {
+  const start = node.position?.start.offset ?? 0;
+  const end = node.position?.end.offset ?? 0;
   switch (node.type) {
     case 'code':
-      model.codeBlocks.push({ lang: node.lang ?? undefined, start, end });
-      model.textRuns.push({ start, end, kind: 'code' });
+      facts.codeBlocks.push({ lang: node.lang ?? undefined, start, end });
+      facts.textRuns.push({ start, end, kind: 'code' });
       return;
     case 'html':
-      model.textRuns.push({ start, end, kind: 'html' });
-      collectHtml(text.slice(start, end), start, model);
+      facts.textRuns.push({ start, end, kind: 'html' });
+      collectHtml(slice(src, start, end), start, facts, block);
       return;
     case 'table':
-      model.tables.push(tableOf(node, base, text, lines, section, model.headings[model.headings.length - 1]));
+      facts.tables.push(tableFact(node, src, block));
       break;
     case 'heading':
       // Headings inside containers (a blockquote, a list item) are not sections but still anchors.
       {
         const h = toString(node).trim();
-        if (h) model.anchors.add(new GithubSlugger().slug(h));
+        if (h) facts.anchors.push({ block, anchor: slug(h) });
       }
       break;
   }
   if (isInlineContainer(node)) {
-    walkInline(node, base, model, defs, text);
+    walkInline(node, src, facts, block);
     return;
   }
-  if ('children' in node) for (const c of (node as Parents).children as Nodes[]) walk(c, block, model, defs, text, lines, section);
+  if ('children' in node) for (const c of (node as Parents).children as Nodes[]) walk(c, src, facts, block);
 }
 
 function isInlineContainer(node: Nodes): boolean {
   return node.type === 'paragraph' || node.type === 'heading' || node.type === 'tableCell';
 }
 
-function walkInline(node: Nodes, base: number, model: DocumentModel, defs: Map<string, string>, text: string): void {
-  const start = (node.position?.start.offset ?? 0) + base;
-  const end = (node.position?.end.offset ?? 0) + base;
+function walkInline(node: Nodes, src: Source, facts: Facts, block: number): void {
+  const start = node.position?.start.offset ?? 0;
+  const end = node.position?.end.offset ?? 0;
   switch (node.type) {
     case 'text':
-      model.textRuns.push({ start, end, kind: 'text' });
+      facts.textRuns.push({ start, end, kind: 'text' });
       return;
     case 'inlineCode':
-      model.textRuns.push({ start, end, kind: 'inlineCode' });
+      facts.textRuns.push({ start, end, kind: 'inlineCode' });
       return;
     case 'html':
-      model.textRuns.push({ start, end, kind: 'html' });
-      collectHtml(text.slice(start, end), start, model);
+      facts.textRuns.push({ start, end, kind: 'html' });
+      collectHtml(slice(src, start, end), start, facts, block);
       return;
     case 'link':
-      model.links.push(linkOf(node.url, start, end, text, true));
+      facts.links.push(linkOf(node.url, start, end, slice(src, start, end), true));
       break;
-    case 'linkReference': {
-      const url = defs.get(node.identifier);
-      if (url !== undefined) model.links.push(linkOf(url, start, end, text, false));
+    case 'linkReference':
+      facts.links.push({ url: undefined, identifier: node.identifier, start, end });
       break;
-    }
   }
-  if ('children' in node) for (const c of (node as Parents).children as PhrasingContent[]) walkInline(c, base, model, defs, text);
+  if ('children' in node) for (const c of (node as Parents).children as PhrasingContent[]) walkInline(c, src, facts, block);
 }
 
-function linkOf(url: string, start: number, end: number, text: string, inline: boolean): Link {
+/** A link; `source` is the link's Markdown, for an inline link's destination range. */
+function linkOf(url: string, start: number, end: number, source: string, inline: boolean): Link {
   const hash = url.indexOf('#');
   let fragment: string | undefined;
   if (hash >= 0) {
@@ -276,7 +405,6 @@ function linkOf(url: string, start: number, end: number, text: string, inline: b
   let targetEnd = end;
   if (inline) {
     // The destination is the last `(...)` of the link's source; point at it, not at the link text.
-    const source = text.slice(start, end);
     const open = source.lastIndexOf('](');
     if (open >= 0) {
       const dest = source.slice(open + 2, -1);
@@ -292,18 +420,19 @@ function linkOf(url: string, start: number, end: number, text: string, inline: b
 const ANCHOR_ATTR = /<a\s[^>]*?\b(?:name|id)\s*=\s*["']?([^"'\s>]+)/gi;
 const COMMENT = /<!--([\s\S]*?)-->/g;
 
-function collectHtml(source: string, offset: number, model: DocumentModel): void {
-  for (const m of source.matchAll(ANCHOR_ATTR)) model.anchors.add(m[1]);
+function collectHtml(source: string, offset: number, facts: Facts, block: number): void {
+  for (const m of source.matchAll(ANCHOR_ATTR)) facts.anchors.push({ block, anchor: own(m[1]) });
   for (const m of source.matchAll(COMMENT)) {
-    model.comments.push({ value: m[1], start: offset + (m.index ?? 0), end: offset + (m.index ?? 0) + m[0].length });
+    facts.comments.push({ value: own(m[1]), start: offset + (m.index ?? 0), end: offset + (m.index ?? 0) + m[0].length });
   }
 }
 
-function tableOf(node: MdTable, base: number, text: string, lines: LineIndex, section: Section | undefined, heading: Heading | undefined): Table {
-  const rows = node.children.map((row): TableRow => {
-    const rowStart = (row.position?.start.offset ?? 0) + base;
-    const rowEnd = (row.position?.end.offset ?? 0) + base;
+function tableFact(node: MdTable, src: Source, block: number): TableFact {
+  const text = src.text;
+  const base = src.base;
+  const rows = node.children.map((row) => {
     const cells = row.children.map((cell): TableCell => {
+      // Absolute offsets while reading the text; relative ones are kept.
       let s = (cell.position?.start.offset ?? 0) + base;
       let e = (cell.position?.end.offset ?? 0) + base;
       // mdast's cell spans its leading pipe and padding; keep only the content.
@@ -319,18 +448,49 @@ function tableOf(node: MdTable, base: number, text: string, lines: LineIndex, se
       }
       const first = cell.children[0];
       const bold = cell.children.length === 1 && first?.type === 'strong';
-      return { text: toString(cell).trim(), raw: text.slice(s, e), start: s, end: e, bold };
+      return { text: toString(cell).trim(), raw: own(text.slice(s, e)), start: s - base, end: e - base, bold };
     });
-    return { cells, line: lines.positionAt(rowStart).line, start: rowStart, end: rowEnd };
+    return { start: row.position?.start.offset ?? 0, end: row.position?.end.offset ?? 0, cells };
   });
-  return {
-    header: rows[0],
-    rows: rows.slice(1),
-    start: (node.position?.start.offset ?? 0) + base,
-    end: (node.position?.end.offset ?? 0) + base,
-    section,
-    heading,
+  return { block, start: node.position?.start.offset ?? 0, end: node.position?.end.offset ?? 0, rows };
+}
+
+/** A chunk's facts at absolute offsets: shared by the versions in which the chunk did not move. */
+interface Placed {
+  base: number;
+  line: number;
+  textRuns: TextRun[];
+  codeBlocks: CodeBlock[];
+  comments: { value: string; start: number; end: number }[];
+  tableRows: TableRow[][];
+}
+
+const placedCache = new WeakMap<Facts, Placed>();
+
+function placedFacts(f: Facts, base: number, lines: LineIndex, start: number): Placed {
+  // Rows carry line numbers: a chunk that starts on another line, even at the same offset, has moved.
+  const line = lines.positionAt(start).line;
+  const cached = placedCache.get(f);
+  if (cached && cached.base === base && cached.line === line) return cached;
+  const placed: Placed = {
+    base,
+    line,
+    textRuns: f.textRuns.map((r) => ({ start: r.start + base, end: r.end + base, kind: r.kind })),
+    codeBlocks: f.codeBlocks.map((c) => ({ lang: c.lang, start: c.start + base, end: c.end + base })),
+    comments: f.comments.map((c) => ({ value: c.value, start: c.start + base, end: c.end + base })),
+    tableRows: f.tables.map((t) =>
+      t.rows.map(
+        (r): TableRow => ({
+          cells: r.cells.map((c) => ({ text: c.text, raw: c.raw, start: c.start + base, end: c.end + base, bold: c.bold })),
+          line: lines.positionAt(r.start + base).line,
+          start: r.start + base,
+          end: r.end + base,
+        }),
+      ),
+    ),
   };
+  placedCache.set(f, placed);
+  return placed;
 }
 
 function parseFrontMatter(value: string): Record<string, string> {
