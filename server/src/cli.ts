@@ -12,7 +12,7 @@ import { normalizeRules } from './settings';
 import { TemplateStore } from './templates';
 import { ConfigStore, effectiveSettings } from './config';
 import { LineIndex } from './service/model/text';
-import { today } from './server';
+import { today } from './today';
 import { applyEdits } from './service/edits';
 import { lintFiles } from './cli-worker';
 
@@ -129,6 +129,7 @@ function expandInputs(inputs: string[]): string[] {
     if (stat.isDirectory()) {
       const found: string[] = [];
       walk(input, found);
+      if (!found.length) throw new UsageError(`No Markdown files (*.md, *.markdown) in ${input}`);
       files.push(...found.sort());
     } else {
       files.push(input);

@@ -22,6 +22,7 @@ import { outlineHeadings } from './service/features/workspaceSymbols';
 import type { RunbookSummary, WorkspaceSummary } from './service/features/summary';
 import { normalizeSettings } from './settings';
 import { TemplateStore } from './templates';
+import { today } from './today';
 import { CONFIG_NAME, ConfigStore, effectiveSettings, type RunbookConfig } from './config';
 import { LineIndex } from './service/model/text';
 import { WorkspaceIndex, type Analysis, type Outline } from './workspace';
@@ -39,6 +40,12 @@ const DEBOUNCE_MS = 150;
 /** Summaries changed within this window reach the client as one notification. */
 const CHANGED_DEBOUNCE_MS = 300;
 
+/** Whether a text is over the size limit, counted in UTF-8 bytes as the setting says. */
+function tooLarge(text: string, maxBytes: number): boolean {
+  if (text.length * 3 <= maxBytes) return false;
+  return text.length > maxBytes || Buffer.byteLength(text, 'utf8') > maxBytes;
+}
+
 /** Tells the client whether a document is a runbook, so it can enable its commands. */
 export const STATUS_NOTIFICATION = 'runbook/documentStatus';
 
@@ -48,13 +55,6 @@ export const WORKSPACE_SUMMARY_REQUEST = 'runbook/workspaceSummary';
 /** Notification `{ uris?: string[] }`: these runbooks' summaries changed (any of them when `uris` is absent). */
 export const WORKSPACE_CHANGED_NOTIFICATION = 'runbook/workspaceChanged';
 
-/** Today's date (YYYY-MM-DD, local time); RUNBOOK_TODAY pins it for tests. */
-export function today(): string {
-  const pinned = process.env.RUNBOOK_TODAY;
-  if (pinned && /^\d{4}-\d{2}-\d{2}$/.test(pinned)) return pinned;
-  const d = new Date();
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-}
 
 /** Wires the language service to a connection: one handler per request, no logic of its own. */
 export function startServer(connection: Connection): void {
@@ -195,7 +195,7 @@ export function startServer(connection: Connection): void {
     const doc = documents.get(uri);
     if (!doc) return undefined;
     const base = await settingsFor(uri);
-    if (!base.enable || doc.getText().length > base.maxFileSize) return undefined;
+    if (!base.enable || tooLarge(doc.getText(), base.maxFileSize)) return undefined;
     const model: DocumentModel = service.getModel(doc);
     const { settings, schema, isRunbook } = resolveDocument(uri, base, model);
     return isRunbook ? { doc, settings, schema, model } : undefined;
@@ -221,7 +221,7 @@ export function startServer(connection: Connection): void {
     {
       async analyse(uri, text, links) {
         const base = await settingsFor(scopeOf(uri));
-        if (text.length > base.maxFileSize) return { outline: { headings: [], anchors: new Set() } };
+        if (tooLarge(text, base.maxFileSize)) return { outline: { headings: [], anchors: new Set() } };
         const model = service.parseDetached({ uri, version: 0, getText: () => text });
         const outline = outlineOf(model);
         if (!base.enable) return { outline };
@@ -230,7 +230,7 @@ export function startServer(connection: Connection): void {
         const diagnostics = (await service.diagnostics(model, schema, settings, today(), yieldBetweenRules, links)) ?? [];
         return { outline, analysis: analysisOf(model, schema, template, diagnostics, settings.workspaceDiagnostics) };
       },
-      outline: (uri, text) => (text.length > defaultSettings.maxFileSize ? { headings: [], anchors: new Set() } : outlineOf(service.parseDetached({ uri, version: 0, getText: () => text }))),
+      outline: (uri, text) => (tooLarge(text, defaultSettings.maxFileSize) ? { headings: [], anchors: new Set() } : outlineOf(service.parseDetached({ uri, version: 0, getText: () => text }))),
       publish: (uri, diagnostics) => void connection.sendDiagnostics({ uri, diagnostics }),
       changed: workspaceChanged,
       recheckOpen: (uris) => uris.forEach(schedule),
@@ -268,7 +268,13 @@ export function startServer(connection: Connection): void {
     const version = doc.version;
     const settings = await settingsFor(uri);
     if (documents.get(uri)?.version !== version) return;
-    if (settings.enable && doc.getText().length > settings.maxFileSize) {
+    if (settings.enable && tooLarge(doc.getText(), settings.maxFileSize)) {
+      // Only a runbook hears that it was not checked; its start tells (path, front matter, first heading).
+      const head = service.parseDetached({ uri, version, getText: () => doc.getText().slice(0, 65536) });
+      if (!resolveDocument(uri, settings, head).isRunbook) {
+        await connection.sendDiagnostics({ uri, version, diagnostics: [] });
+        return;
+      }
       const size = (settings.maxFileSize / 1_000_000).toLocaleString('en');
       log(`Skipped ${uri}: larger than runbook.maxFileSize.`);
       await connection.sendDiagnostics({
@@ -408,7 +414,7 @@ export function startServer(connection: Connection): void {
       return undefined;
     }
     const base = await settingsFor(scopeOf(uri));
-    if (!base.enable || text.length > base.maxFileSize) return undefined;
+    if (!base.enable || tooLarge(text, base.maxFileSize)) return undefined;
     const model = service.parseDetached({ uri, version: 0, getText: () => text });
     const { settings, schema, isRunbook } = resolveDocument(uri, base, model);
     return isRunbook ? { model, settings, schema, version: null } : undefined;

@@ -12,11 +12,6 @@ import { findingsOf } from '../../server/src/service/features/diagnostics';
 import { builtinTemplate } from '../../server/src/service/template/builtin';
 import { defaultSettings } from '../../server/src/service/settings';
 import { example, TODAY } from '../support/lint';
-import { secretLintProfiler } from '@secretlint/profiler';
-
-// secretlint's always-on profiler keeps every performance mark of the process and scans them all at each
-// new one: over the thousands of analyses here that alone takes minutes. Nothing it records is read.
-secretLintProfiler.mark = () => {};
 
 const SEED = Number(process.env.INCREMENTAL_SEED ?? 20261127);
 const SCALE = Number(process.env.INCREMENTAL_SCALE ?? 1);

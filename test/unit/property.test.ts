@@ -93,7 +93,7 @@ test('safe fixes only insert text or replace placeholders; each applied alone ta
 
 test(
   'no fix violation at all, the known open-block bug included',
-  { todo: 'a safe fix inserting inside a fence or HTML comment left open to the end of the document lands inside it (see badinput.test.ts); until fixed, the property above counts those apart' },
+  { todo: 'fixes at an unclosed fence or comment at the end now close it first, but a mutated example (BOM and an entity inside a table row, seed 20261127) still shows a violation counted apart; not yet analysed' },
   async () => {
     // Known to fail: no time spent shrinking.
     await holds((report) => assert.deepEqual(report.known, []), { shrink: false });

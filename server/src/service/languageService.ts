@@ -41,7 +41,8 @@ export class RunbookLanguageService {
   /** The parsed model of this version of the document (parsed once). */
   getModel(doc: TextDocumentLike): DocumentModel {
     const cached = this.models.get(doc.uri);
-    if (cached && cached.model.version === doc.version) return cached.model;
+    // A client may resend a version number with other text; the text decides.
+    if (cached && cached.model.version === doc.version && cached.model.text === doc.getText()) return cached.model;
     let parser = this.parsers.get(doc.uri);
     if (!parser) {
       parser = new ChunkParser();

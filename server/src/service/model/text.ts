@@ -74,7 +74,7 @@ export class LineIndex {
 
   /** The line break of the document's first line, for text that fixes insert. */
   get eol(): string {
-    const lf = this.text.indexOf('\n');
-    return lf > 0 && this.text.charCodeAt(lf - 1) === 13 ? '\r\n' : '\n';
+    const m = /\r\n|\r|\n/.exec(this.text);
+    return m ? m[0] : '\n';
   }
 }

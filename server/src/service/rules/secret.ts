@@ -2,8 +2,13 @@ import { lintSource } from '@secretlint/core';
 import { creator as recommended, rules as recommendedRules } from '@secretlint/secretlint-rule-preset-recommend';
 import { creator as patternRule } from '@secretlint/secretlint-rule-pattern';
 import type { SecretLintCoreConfig, SecretLintCoreResultMessage, SecretLintRuleCreator } from '@secretlint/types';
+import { secretLintProfiler } from '@secretlint/profiler';
 import type { DocumentModel } from '../model/document';
 import type { Finding, Fix, Rule } from './types';
+
+// secretlint's always-on profiler keeps every mark the process ever records and scans them all at each new
+// one: a long-running server would grow slower and larger with every keystroke. Nothing reads the marks.
+secretLintProfiler.mark = () => {};
 
 /*
  * Credentials are found by secretlint's rules: the recommended preset (private keys, AWS, GitHub, Slack,

@@ -17,6 +17,8 @@ export function insertBlock(model: DocumentModel, offset: number, block: string)
   const eol = model.lines.eol;
   const text = model.text;
   let body = block.replace(/\r?\n/g, eol).replace(/(\r?\n)+$/, '') + eol;
+  const closer = openBlockCloser(model, offset);
+  if (closer) body = closer + eol + eol + body;
   const before = text.slice(Math.max(0, offset - 4), offset);
   if (offset > 0 && !/\n$/.test(before)) body = eol + eol + body;
   else if (offset > 0 && !/\n\r?\n$/.test(before)) body = eol + body;
@@ -30,6 +32,29 @@ function skipBlankLines(model: DocumentModel, offset: number): number {
   while (line + 1 < model.lines.lineCount && model.lines.lineText(line).trim() === '') line++;
   const start = model.lines.lineStarts[line];
   return model.lines.lineText(line).trim() === '' ? model.text.length : start;
+}
+
+/**
+ * What closes a code fence or HTML comment left open up to `offset` (the end of the document), so that
+ * text inserted there is Markdown again rather than part of the code block; '' when nothing is open.
+ */
+function openBlockCloser(model: DocumentModel, offset: number): string {
+  for (const code of model.codeBlocks) {
+    if (!(code.start < offset && offset <= code.end)) continue;
+    const raw = model.text.slice(code.start, code.end);
+    const fence = /^[ \t]*(`{3,}|~{3,})/.exec(raw);
+    if (!fence) continue;
+    const lines = raw.split(/\r\n|\r|\n/);
+    const last = lines[lines.length - 1].trim();
+    const closed = lines.length > 1 && last.startsWith(fence[1][0].repeat(fence[1].length)) && /^(`+|~+)$/.test(last);
+    if (!closed || offset < code.end) return fence[1];
+  }
+  for (const run of model.textRuns) {
+    if (run.kind !== 'html' || !(run.start < offset && offset <= run.end)) continue;
+    const raw = model.text.slice(run.start, run.end);
+    if (raw.includes('<!--') && !raw.slice(raw.lastIndexOf('<!--')).includes('-->')) return '-->';
+  }
+  return '';
 }
 
 /** Where a missing template section goes: after the closest earlier sibling present, else before the closest later one. */
