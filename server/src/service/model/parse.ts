@@ -3,6 +3,7 @@ import { unified } from 'unified';
 import remarkParse from 'remark-parse';
 import remarkGfm from 'remark-gfm';
 import remarkFrontmatter from 'remark-frontmatter';
+import { LineIndex } from './text';
 
 const processor = unified().use(remarkParse).use(remarkGfm).use(remarkFrontmatter, ['yaml', 'toml']);
 
@@ -28,7 +29,7 @@ export interface Chunk {
 /** Parses Markdown text with the same plugins every feature relies on. */
 export function parseMarkdown(text: string): Root {
   const tree = processor.parse(text) as Root;
-  placeUnpositioned(tree, text, { lineStarts: undefined });
+  placeUnpositioned(tree, text, { index: undefined });
   return tree;
 }
 
@@ -40,7 +41,7 @@ type AnyNode = { type: string; value?: string; position?: Position; children?: A
  * with pieces that have no position. Place them in the source, where their text is, so offsets
  * never depend on where a chunk starts.
  */
-function placeUnpositioned(node: AnyNode, text: string, lines: { lineStarts: number[] | undefined }): void {
+function placeUnpositioned(node: AnyNode, text: string, lines: { index: LineIndex | undefined }): void {
   const children = node.children;
   if (!children) return;
   let cursor = node.position?.start.offset ?? 0;
@@ -71,20 +72,11 @@ function plain(node: AnyNode): string {
   return (node.children ?? []).map(plain).join('');
 }
 
-function point(text: string, offset: number, lines: { lineStarts: number[] | undefined }): Position['start'] {
-  if (!lines.lineStarts) {
-    lines.lineStarts = [0];
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines.lineStarts.push(i + 1);
-  }
-  const starts = lines.lineStarts;
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo + 1, column: offset - starts[lo] + 1, offset };
+/** An mdast point (1-based line and column) for an offset; the line index is built once per text, when needed. */
+function point(text: string, offset: number, lines: { index: LineIndex | undefined }): Position['start'] {
+  lines.index ??= new LineIndex(text);
+  const at = lines.index.positionAt(offset);
+  return { line: at.line + 1, column: at.character + 1, offset };
 }
 
 const FENCE = /^( {0,3})(`{3,}|~{3,})(.*)$/;
