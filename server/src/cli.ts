@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import picomatch from 'picomatch';
 import { RunbookLanguageService } from './service/languageService';
@@ -12,6 +12,9 @@ import { normalizeRules } from './settings';
 import { TemplateStore } from './templates';
 import { ConfigStore, effectiveSettings } from './config';
 import { LineIndex } from './service/model/text';
+import { buildModel } from './service/model/document';
+import { ChunkParser } from './service/model/parse';
+import type { LinkResolver, LinkTarget } from './service/rules/types';
 import { today } from './today';
 import { applyEdits } from './service/edits';
 import { lintFiles } from './cli-worker';
@@ -248,6 +251,29 @@ function sarifOutput(results: FileResult[]): string {
   );
 }
 
+/** Resolves links to other Markdown files from disk, relative to the linking file (each target read once). */
+const targets = new Map<string, LinkTarget | 'missing'>();
+function linksFrom(file: string): LinkResolver {
+  return {
+    resolve(link) {
+      // A path from `/` is from the top of the repository, as on GitHub: the working directory here.
+      const path = link.startsWith('/') ? resolve('.' + link) : resolve(dirname(resolve(file)), link);
+      let target = targets.get(path);
+      if (!target) {
+        try {
+          const text = readFileSync(path, 'utf8');
+          const model = buildModel(pathToFileURL(path).href, 0, text, new ChunkParser(), true);
+          target = { uri: model.uri, anchors: model.anchors, headings: model.headings.map((h) => ({ slug: h.slug, range: model.lines.range(h.start, h.end) })) };
+        } catch {
+          target = 'missing';
+        }
+        targets.set(path, target);
+      }
+      return target;
+    },
+  };
+}
+
 async function main(argv: string[]): Promise<number> {
   let options: Options | 'help' | 'version';
   try {
@@ -312,7 +338,7 @@ async function main(argv: string[]): Promise<number> {
           model = service.getModel({ uri, version: 2, getText: () => text });
         }
       }
-      const findings = (await findingsOf(model, schema, settings, date)) ?? [];
+      const findings = (await findingsOf(model, schema, settings, date, undefined, undefined, linksFrom(file))) ?? [];
       service.close(model.uri);
       return { file, model, findings };
     };
