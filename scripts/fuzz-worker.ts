@@ -19,9 +19,11 @@ export function documentOf(seed: number) {
 
 if (process.send && process.env.RUNBOOK_FUZZ_WORKER) {
   process.on('message', async ({ seed, hangMs }: { seed: number; hangMs: number }) => {
+    const before = process.cpuUsage();
     const doc = documentOf(seed);
     const report = await harness.check(doc, hangMs);
-    process.send!({ seed, kind: doc.kind, report });
+    const used = process.cpuUsage(before);
+    process.send!({ seed, kind: doc.kind, report, cpuMs: (used.user + used.system) / 1000 });
   });
   // The runner went away (killed, interrupted): do not linger.
   process.on('disconnect', () => process.exit(0));

@@ -72,10 +72,17 @@ let slowest = { ms: 0, seed: -1 };
 mkdirSync(options.out, { recursive: true });
 
 /** Records one document's report; a failing document is written out for replay. */
-function record(seed, kind, report) {
+let cpuTotal = 0;
+/** The documents whose whole check took the most CPU time. */
+const costliest = [];
+
+function record(seed, kind, report, cpuMs = 0) {
   totals.documents++;
   if (kind) byKind[kind]++;
   if (report.ms > slowest.ms) slowest = { ms: report.ms, seed };
+  cpuTotal += cpuMs;
+  costliest.push({ seed, cpuMs });
+  costliest.sort((a, b) => b.cpuMs - a.cpuMs).splice(5);
   let failed = false;
   for (const k of KINDS) {
     if (report[k].length) {
@@ -105,7 +112,8 @@ function progress() {
   if (totals.documents - lastProgress < 500 && totals.documents !== options.count) return;
   lastProgress = totals.documents;
   const s = ((performance.now() - started) / 1000).toFixed(0);
-  process.stderr.write(`  ${totals.documents}/${options.count} documents, ${failures.length} failing, ${s} s\n`);
+  const top = costliest[0] ? `, costliest so far seed ${costliest[0].seed} (${(costliest[0].cpuMs / 1000).toFixed(1)} s)` : '';
+  process.stderr.write(`  ${totals.documents}/${options.count} documents, ${failures.length} failing, ${s} s, ${Math.round(cpuTotal / totals.documents)} ms CPU per document${top}\n`);
 }
 
 /** One worker process: takes seeds until none is left; a worker that stops answering is replaced. */
@@ -139,7 +147,7 @@ function runWorker() {
     worker.on('message', (message) => {
       if (message.ready) return dispatch();
       clearTimeout(timer);
-      record(message.seed, message.kind, message.report);
+      record(message.seed, message.kind, message.report, message.cpuMs);
       current = undefined;
       progress();
       dispatch();
@@ -171,7 +179,8 @@ const lines = [
   `${pad('fix violations')}${totals.fixes}${totals.known ? ` (${totals.known} explained by the known open-block bug)` : ''}`,
   `${pad('range violations')}${totals.ranges}`,
   `${pad('nondeterministic')}${totals.determinism}`,
-  `${pad('slowest analysis')}${Math.round(slowest.ms)} ms (seed ${slowest.seed})`,
+  `${pad('slowest analysis')}${Math.round(slowest.ms)} ms of CPU (seed ${slowest.seed})`,
+  `${pad('CPU per document')}${Math.round(cpuTotal / Math.max(1, totals.documents))} ms on average for all checks; costliest seeds ${costliest.map((c) => `${c.seed} (${(c.cpuMs / 1000).toFixed(1)} s)`).join(', ')}`,
   `${pad('elapsed')}${elapsed.toFixed(1)} s`,
 ];
 process.stdout.write(lines.join('\n') + '\n');
