@@ -483,37 +483,9 @@ function describe(text: string, max = 60): string {
   return JSON.stringify(text.length > max ? text.slice(0, max) + '…' : text);
 }
 
-/**
- * A known server bug (see the hardening report): a missing section or field inserted at a place inside a
- * code fence or HTML comment that is never closed becomes part of that block, so the fix does not take
- * and fix-all inserts the same sections on each of its passes. Violations it explains are kept apart.
- */
-export const KNOWN_OPEN_BLOCK = 'known bug: insertion inside a block left open to the end';
-
-/** Fenced code blocks and HTML comments of a parsed document that run unclosed to the end of its text. */
-export function openBlocks(model: DocumentModel): { start: number; end: number }[] {
-  const text = model.text;
-  const toEnd = (end: number) => text.slice(end).trim() === '';
-  const fences = model.codeBlocks.filter((c) => {
-    if (!toEnd(c.end)) return false;
-    const lines = lspLines(text.slice(c.start, c.end));
-    const open = /^ {0,3}(`{3,}|~{3,})/.exec(lines[0]);
-    const close = /^ {0,3}(`{3,}|~{3,})[ \t]*$/.exec(lines[lines.length - 1]);
-    return !!open && !(lines.length > 1 && close && close[1][0] === open[1][0] && close[1].length >= open[1].length);
-  });
-  const comments = model.textRuns.filter((r) => r.kind === 'html' && toEnd(r.end) && /^\s*<!--/.test(text.slice(r.start, r.end)) && !text.slice(r.start, r.end).includes('-->'));
-  return [...fences, ...comments].map(({ start, end }) => ({ start, end: text.length }));
-}
-
-/** True when the offset lies in a fenced code block or HTML comment that runs to the end of the text unclosed. */
-export function openBlockAt(text: string, offset: number): boolean {
-  return openBlocks(buildModel('file:///open-block.md', 0, text, new ChunkParser(), true)).some((b) => b.start <= offset && offset <= b.end);
-}
-
-/** Fix violations, with those explained by a known bug kept apart. */
+/** Fix violations found on one document. */
 export interface FixReport {
   problems: string[];
-  known: string[];
 }
 
 /** What broke on one document, by kind (each a list of readable problems). */
@@ -523,8 +495,6 @@ export interface DocReport {
   ranges: string[];
   determinism: string[];
   fixes: string[];
-  /** Fix violations explained by a known bug. */
-  known: string[];
   diagnostics: number;
   /** Analysis CPU time in milliseconds. */
   ms: number;
@@ -664,11 +634,10 @@ export class Harness {
    */
   async quickFixProblems(session: Session, text: string, diagnostics: Diagnostic[], picks: number[]): Promise<FixReport & { checked: number }> {
     const safe = diagnostics.flatMap((d) => fixesOf(d).filter((f) => f.safe).map((fix) => ({ d, fix })));
-    if (!safe.length) return { checked: 0, problems: [], known: [] };
+    if (!safe.length) return { checked: 0, problems: [] };
     const chosen = [...new Set(picks.map((p) => p % safe.length))].map((i) => safe[i]);
     const starts = lineStarts(text);
     const problems: string[] = [];
-    const known: string[] = [];
     for (const { d, fix } of chosen) {
       const label = `${d.code} fix "${fix.title}" at ${d.range.start.line}:${d.range.start.character}`;
       const edits: OffsetEdit[] = fix.edits.map((e: TextEdit) => ({ start: offsetOf(text, e.range.start, starts), end: offsetOf(text, e.range.end, starts), newText: e.newText }));
@@ -690,13 +659,9 @@ export class Harness {
         const e = offsetOf(fixed, a.range.end, fixedStarts);
         return s <= to && e >= from;
       });
-      if (left.length) {
-        const message = `${label}: still reported after the fix ("${d.message}")`;
-        if (edits.some((e) => openBlockAt(text, e.start))) known.push(`${KNOWN_OPEN_BLOCK}: ${message}`);
-        else problems.push(message);
-      }
+      if (left.length) problems.push(`${label}: still reported after the fix ("${d.message}")`);
     }
-    return { checked: chosen.length, problems, known };
+    return { checked: chosen.length, problems };
   }
 
   /**
@@ -710,7 +675,7 @@ export class Harness {
     const edits = await session.service.fixAll(model, this.schema, this.settings, this.today);
     const { ms } = clock();
     const applied = applyChecked(text, edits);
-    if ('problem' in applied) return { fixed: text, ms, problems: [`fix-all: ${applied.problem}`], known: [] };
+    if ('problem' in applied) return { fixed: text, ms, problems: [`fix-all: ${applied.problem}`] };
     const fixed = applied.text;
     const starts = lineStarts(text);
     const placeholders = diagnostics.flatMap((d) => fixesOf(d).filter((f) => f.safe).flatMap((f) => f.edits)).map((e) => ({ start: offsetOf(text, e.range.start, starts), end: offsetOf(text, e.range.end, starts) })).filter((r) => r.end > r.start);
@@ -720,9 +685,7 @@ export class Harness {
     if (second.length) problems.push(`fix-all is not idempotent: a second run returns ${second.length} edits, first ${describe(second[0].newText)} at ${second[0].start}`);
     const left = after.diagnostics.filter((d) => fixesOf(d).some((f) => f.safe));
     if (left.length && !second.length) problems.push(`fix-all left ${left.length} safe-fixable diagnostics it cannot fix, first ${left[0].code} "${left[0].message}"`);
-    // Fix-all inserts before it re-checks, so a document that ends inside an open block shows the bug too.
-    const open = problems.length > 0 && openBlockAt(text, text.length);
-    return { fixed, ms, problems: open ? [] : problems, known: open ? problems.map((p) => `${KNOWN_OPEN_BLOCK}: ${p}`) : [] };
+    return { fixed, ms, problems };
   }
 
   /** Completions, hover, definition, symbols and folding at the probes: no throw, results inside the document. */
@@ -774,7 +737,7 @@ export class Harness {
    * call using more than `hangMs` of CPU is a hang.
    */
   async check(doc: GeneratedDoc, hangMs = 5000): Promise<DocReport> {
-    const report: DocReport = { crashes: [], hangs: [], ranges: [], determinism: [], fixes: [], known: [], diagnostics: 0, ms: 0 };
+    const report: DocReport = { crashes: [], hangs: [], ranges: [], determinism: [], fixes: [], diagnostics: 0, ms: 0 };
     const stage = async (name: string, run: () => Promise<void> | void) => {
       try {
         await run();
@@ -800,22 +763,11 @@ export class Harness {
     await stage('quick fixes', async () => {
       const r = await this.quickFixProblems(session, doc.text, diagnostics, doc.fixPicks);
       report.fixes.push(...r.problems);
-      report.known.push(...r.known);
     });
     await stage('fix-all', async () => {
-      // Where a safe fix inserts into a block left open, fix-all runs into the known bug (ten passes of
-      // inserting the same sections, seconds of CPU): recorded as such instead of run.
-      const open = openBlocks(analysis!.model);
-      const starts = lineStarts(doc.text);
-      const inserts = diagnostics.flatMap((d) => fixesOf(d).filter((f) => f.safe).flatMap((f) => f.edits)).map((e) => offsetOf(doc.text, e.range.start, starts));
-      if (inserts.some((at) => open.some((b) => b.start <= at && at <= b.end))) {
-        report.known.push(`${KNOWN_OPEN_BLOCK}: fix-all not run, a safe fix inserts inside the open block`);
-        return;
-      }
       const r = await this.fixAllProblems(session, doc.text, diagnostics);
       if (r.ms > hangMs) report.hangs.push(`fix-all took ${Math.round(r.ms)} ms of CPU time`);
       report.fixes.push(...r.problems);
-      report.known.push(...r.known);
     });
     await stage('navigation', () => {
       const r = this.navigationProblems(session, doc.text, doc.probes);

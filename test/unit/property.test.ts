@@ -10,10 +10,8 @@ import {
   documents,
   Harness,
   isSubsequence,
-  KNOWN_OPEN_BLOCK,
   lspLines,
   mapOffset,
-  openBlockAt,
   positionProblem,
   rangeProblem,
   REPLACEABLE,
@@ -85,20 +83,9 @@ test('re-analysis of the same text gives identical diagnostics (after an edit an
 test('safe fixes only insert text or replace placeholders; each applied alone takes effect and keeps the original text; fix-all too, and it is idempotent', async () => {
   await holds((report) => {
     assert.deepEqual(report.fixes, []);
-    // A slow fix-all is only excused by the known bug, whose violations are counted apart.
-    if (!report.known.length) assert.deepEqual(report.hangs.filter(isFixAllHang), []);
-    for (const k of report.known) assert.ok(k.startsWith(KNOWN_OPEN_BLOCK), k);
+    assert.deepEqual(report.hangs.filter(isFixAllHang), []);
   });
 });
-
-test(
-  'no fix violation at all, the known open-block bug included',
-  { todo: 'fixes at an unclosed fence or comment at the end now close it first, but a mutated example (BOM and an entity inside a table row, seed 20261127) still shows a violation counted apart; not yet analysed' },
-  async () => {
-    // Known to fail: no time spent shrinking.
-    await holds((report) => assert.deepEqual(report.known, []), { shrink: false });
-  },
-);
 
 test('completions, hover, definition, symbols and folding at random positions never throw', async () => {
   await holds((report) => assert.deepEqual(report.crashes, []));
@@ -129,7 +116,7 @@ test('the generator makes every kind of hard document it promises', () => {
   });
 });
 
-test('the judges catch what they must: bad positions, lost text, overlapping edits, open blocks', () => {
+test('the judges catch what they must: bad positions, lost text, overlapping edits', () => {
   const lines = lspLines('a🚀b\r\nsecond\rthird');
   assert.deepEqual(lines, ['a🚀b', 'second', 'third']);
   assert.equal(positionProblem(lines, { line: 0, character: 2 }), 'character 2 on line 0 splits a surrogate pair');
@@ -150,9 +137,4 @@ test('the judges catch what they must: bad positions, lost text, overlapping edi
   assert.equal(mapOffset(5, [{ start: 5, end: 5, newText: 'xyz' }], 'left'), 5);
   assert.equal(mapOffset(5, [{ start: 5, end: 5, newText: 'xyz' }], 'right'), 8);
   assert.equal(mapOffset(9, [{ start: 2, end: 4, newText: '' }], 'left'), 7);
-
-  const open = 'text\n\n```bash\nstill code\n';
-  assert.ok(openBlockAt(open, open.length));
-  assert.ok(!openBlockAt(open + '```\n', open.length + 4));
-  assert.ok(openBlockAt('<!-- never closed\n\nmore\n', 20));
 });
