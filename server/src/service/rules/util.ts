@@ -16,7 +16,7 @@ export function nextLineStart(model: DocumentModel, offset: number): number {
 export function insertBlock(model: DocumentModel, offset: number, block: string): OffsetEdit {
   const eol = model.lines.eol;
   const text = model.text;
-  let body = block.replace(/\r?\n/g, eol).replace(/(\r?\n)+$/, '') + eol;
+  let body = breakFrontMatterFences(model, block).replace(/\r?\n/g, eol).replace(/(\r?\n)+$/, '') + eol;
   const closer = openBlockCloser(model, offset);
   if (closer) body = closer + eol + eol + body;
   const before = text.slice(Math.max(0, offset - 4), offset);
@@ -24,6 +24,19 @@ export function insertBlock(model: DocumentModel, offset: number, block: string)
   else if (offset > 0 && !/\n\r?\n$/.test(before)) body = eol + body;
   if (offset < text.length && !/^\r?\n/.test(text.slice(offset))) body += eol;
   return { start: offset, end: offset, newText: body };
+}
+
+/**
+ * A document whose first line is `---` (or `+++`) without a closing one is not front matter; a block
+ * holding such a line would close it and turn everything in between into front matter. There the block's
+ * `---` thematic breaks are written `***`, which renders the same (and a `+++` line `\\+++`).
+ */
+function breakFrontMatterFences(model: DocumentModel, block: string): string {
+  if (model.frontMatterRange) return block;
+  const first = /^\uFEFF?(---|\+\+\+)[ \t]*(?:\r\n|\r|\n|$)/.exec(model.text);
+  if (!first) return block;
+  const fence = new RegExp(`^${first[1].replace(/\+/g, '\\+')}[ \\t]*$`, 'gm');
+  return block.replace(fence, first[1] === '---' ? '***' : '\\+++');
 }
 
 /** The start of the first line at or after `offset` that is not blank (the text's end if none). */
