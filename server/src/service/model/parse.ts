@@ -4,8 +4,9 @@ import remarkParse from 'remark-parse';
 import remarkGfm from 'remark-gfm';
 import remarkFrontmatter from 'remark-frontmatter';
 import { LineIndex } from './text';
+import { remarkAutolinkGuard } from './autolinkGuard';
 
-const processor = unified().use(remarkParse).use(remarkGfm).use(remarkFrontmatter, ['yaml', 'toml']);
+const processor = unified().use(remarkParse).use(remarkGfm).use(remarkAutolinkGuard).use(remarkFrontmatter, ['yaml', 'toml']);
 
 /** A top-level mdast block with its offsets made absolute in the whole document. */
 export interface Block {
