@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyEdits, diffEdits } from '../../server/src/service/edits';
+import { applyEdits, diffEdits, keepBreaksApart } from '../../server/src/service/edits';
 
 /** A small deterministic generator, so a failure can be replayed. */
 function rng(seed: number) {
@@ -28,4 +28,20 @@ test('an inserted line becomes one insertion and keeps every other line in place
 test('applyEdits applies inserts at one offset in the order given and drops overlaps', () => {
   assert.equal(applyEdits('ab', [{ start: 1, end: 1, newText: 'X' }, { start: 1, end: 1, newText: 'Y' }]), 'aXYb');
   assert.equal(applyEdits('abcd', [{ start: 0, end: 3, newText: 'Z' }, { start: 1, end: 2, newText: 'Q' }]), 'Zd');
+});
+
+test('keepBreaksApart: a CR meeting an LF across an edit is written CRLF, so no line break is lost', () => {
+  const count = (t: string) => t.split(/\r\n|\r|\n/).length;
+  const cases: [string, number, number, string][] = [
+    ['a\n\nb', 2, 2, 'row\r'], // CR before an LF: would read as one CRLF
+    ['a\rb', 2, 2, '\nrow\n'], // LF after a lone CR
+    ['a\r\nb', 3, 3, 'row\n'], // nothing to do
+  ];
+  for (const [text, start, end, insert] of cases) {
+    const naive = applyEdits(text, [{ start, end, newText: insert }]);
+    const kept = applyEdits(text, [{ start, end, newText: keepBreaksApart(text, start, end, insert) }]);
+    assert.equal(count(kept), count(text) + count(insert) - 1, JSON.stringify({ text, insert, kept }));
+    assert.equal(keepBreaksApart(text, start, end, keepBreaksApart(text, start, end, insert)), keepBreaksApart(text, start, end, insert), 'idempotent');
+    if (insert === 'row\n') assert.equal(kept, naive);
+  }
 });

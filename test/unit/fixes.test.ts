@@ -187,3 +187,16 @@ test('fix-all keeps CRLF line endings', async () => {
   assert.ok(once.includes('## Section 8: Rollback Procedures\r\n'));
   assert.ok(!/[^\r]\n/.test(once));
 });
+
+test('mixed line breaks (lone CR, LF): an inserted table keeps its blank line, so the text after it stays out of it', async () => {
+  // Found by npm run fuzz (seed 107): the document's first line break is a lone CR, so inserted text
+  // ends its lines with CR; before a blank LF line the two read as one CRLF, and the inserted table
+  // swallowed the paragraph that followed (whose [DATE] a later pass then replaced).
+  const doc = '\r## Document Information\r\n\n| Owner | [DATE] |\nNotes for the ledger.\n';
+  const once = await fixAll(doc);
+  const lines = once.split(/\r\n|\r|\n/);
+  const notes = lines.indexOf('| Owner | [DATE] |');
+  assert.ok(notes > 0, 'the original row is kept, [DATE] included');
+  assert.equal(lines[notes - 1], '', 'a blank line separates the inserted table from the original text');
+  assert.equal(await fixAll(once), once);
+});

@@ -16,6 +16,24 @@ export function applyEdits(text: string, edits: OffsetEdit[]): string {
   return out + text.slice(pos);
 }
 
+/**
+ * Inserted text whose line breaks cannot run into the document's own: a lone CR just before it and an
+ * LF starting it, or a CR ending it and an LF just after, would read as one CRLF break, so a blank line
+ * between blocks or the end of an inserted row would vanish (documents with mixed line breaks). Such a
+ * break is written CRLF instead; every line break is kept.
+ */
+export function keepBreaksApart(text: string, start: number, end: number, newText: string): string {
+  let out = newText;
+  if (out.startsWith('\n') && text.charCodeAt(start - 1) === 13) out = '\r' + out;
+  if (out.endsWith('\r') && text.charCodeAt(end) === 10) out += '\n';
+  return out;
+}
+
+/** True when the text ends with a line break: LF, CRLF or a lone CR. */
+export function endsWithBreak(text: string): boolean {
+  return /[\r\n]$/.test(text);
+}
+
 /** Edits that are exactly alike (several findings sharing one fix) kept once, in order. */
 export function uniqueEdits(edits: OffsetEdit[]): OffsetEdit[] {
   const seen = new Set<string>();

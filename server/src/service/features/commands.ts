@@ -1,7 +1,7 @@
 import type { DocumentModel } from '../model/document';
 import { headingKey } from '../model/keys';
 import type { Match } from '../match';
-import { applyEdits, uniqueEdits } from '../edits';
+import { applyEdits, endsWithBreak, keepBreaksApart, uniqueEdits } from '../edits';
 import { missingSection } from '../rules/missing-section';
 import { missingSubsection } from '../rules/missing-subsection';
 import { fieldRows, tablesOf } from '../rules/fields';
@@ -41,7 +41,7 @@ export function updateToc(model: DocumentModel, schema: TemplateSchema, match: M
   const existing = toc.blocks.find((b) => b.node.type === 'list');
   if (existing) {
     const end = nextLineStart(model, existing.end - 1);
-    return model.text.slice(existing.start, end) === list ? [] : [{ start: existing.start, end, newText: list }];
+    return model.text.slice(existing.start, end) === list ? [] : [{ start: existing.start, end, newText: keepBreaksApart(model.text, existing.start, end, list) }];
   }
   return [insertBlock(model, nextLineStart(model, toc.heading.end), list)];
 }
@@ -78,7 +78,7 @@ export function markReviewed(model: DocumentModel, schema: TemplateSchema, match
     const last = table.rows.filter((r) => r.cells.some((c) => cellValue(c) !== '')).pop() ?? table.header;
     const at = nextLineStart(model, last === table.header ? last.end + 1 : last.start);
     const row = `| ${cells.join(' | ')} |${model.lines.eol}`;
-    edits.push({ start: at, end: at, newText: at >= model.text.length && !/\n$/.test(model.text) ? model.lines.eol + row : row });
+    edits.push({ start: at, end: at, newText: keepBreaksApart(model.text, at, at, at >= model.text.length && !endsWithBreak(model.text) ? model.lines.eol + row : row) });
   }
   return edits;
 }

@@ -1,6 +1,7 @@
 import { CompletionItemKind, InsertTextFormat, MarkupKind, TextEdit, type CompletionItem, type CompletionList, type Position, type Range } from 'vscode-languageserver-types';
 import { allSections, sectionAt, type DocumentModel, type Table, type TableRow } from '../model/document';
 import { nameKey } from '../model/keys';
+import { keepBreaksApart } from '../edits';
 import { owningSpec, type Match } from '../match';
 import { displayTitle, PLACEHOLDER } from '../template/compile';
 import type { SectionSpec, TableSpec, TemplateSchema } from '../template/schema';
@@ -267,7 +268,8 @@ function lineRange(at: Cursor): Range {
 function blockSnippet(at: Cursor, snippet: string): string {
   const eol = at.model.lines.eol;
   const next = at.line + 1 < at.model.lines.lineCount ? at.model.lines.lineText(at.line + 1) : '';
-  return snippet.replace(/\s+$/, '').replace(/\r?\n/g, eol) + (next.trim() !== '' ? eol : '');
+  const end = at.lineStart + at.lineText.length;
+  return keepBreaksApart(at.model.text, at.lineStart, end, snippet.replace(/\s+$/, '').replace(/\r?\n/g, eol) + (next.trim() !== '' ? eol : ''));
 }
 
 /**

@@ -4,6 +4,7 @@ import { matchTemplate, type Match } from '../match';
 import { rules } from '../rules/index';
 import type { Finding, LinkResolver, RuleContext, RuleId, Severity } from '../rules/types';
 import { suppressionsOf } from './suppressions';
+import { keepBreaksApart } from '../edits';
 import type { RunbookSettings } from '../settings';
 import type { TemplateSchema } from '../template/schema';
 
@@ -46,7 +47,9 @@ export async function findingsOf(
     if (severity === 'off') continue;
     if (await isCancelled()) return undefined;
     for (const finding of await rule.check(ctx)) {
-      if (!suppressions.isSuppressed(rule.id, model.lines.positionAt(finding.start).line)) out.push({ finding, severity });
+      if (suppressions.isSuppressed(rule.id, model.lines.positionAt(finding.start).line)) continue;
+      for (const fix of finding.fixes ?? []) fix.edits = fix.edits.map((e) => ({ ...e, newText: keepBreaksApart(model.text, e.start, e.end, e.newText) }));
+      out.push({ finding, severity });
     }
   }
   out.sort((a, b) => a.finding.start - b.finding.start || a.finding.end - b.finding.end || a.finding.rule.localeCompare(b.finding.rule));

@@ -1,4 +1,5 @@
 import { nameKey } from '../model/keys';
+import { endsWithBreak } from '../edits';
 import type { Finding, Rule } from './types';
 import { insertBlock, nextLineStart } from './util';
 import { tablesOf } from './fields';
@@ -38,7 +39,7 @@ export const missingField: Rule = {
           const offset = previous ? nextLineStart(model, previous.start) : next ? next.start : nextLineStart(model, table.end - 1);
           const eol = model.lines.eol;
           const row = `| **${field.name}** | ${field.example} |${eol}`;
-          const newText = offset >= model.text.length && !/\n$/.test(model.text) ? eol + row : row;
+          const newText = offset >= model.text.length && !endsWithBreak(model.text) ? eol + row : row;
           findings.push({
             rule: 'missing-field',
             start: offset,

@@ -2,6 +2,7 @@ import type { DocumentModel, Section, Table, TableCell, TableRow } from '../mode
 import type { Match } from '../match';
 import type { SectionSpec } from '../template/schema';
 import type { OffsetEdit } from './types';
+import { endsWithBreak, keepBreaksApart } from '../edits';
 
 /** Offset of the start of the line after the one holding `offset` (the text's end on the last line). */
 export function nextLineStart(model: DocumentModel, offset: number): number {
@@ -19,11 +20,13 @@ export function insertBlock(model: DocumentModel, offset: number, block: string)
   let body = breakFrontMatterFences(model, block).replace(/\r?\n/g, eol).replace(/(\r?\n)+$/, '') + eol;
   const closer = openBlockCloser(model, offset);
   if (closer) body = closer + eol + eol + body;
+  // A blank line before the block (unless it starts the text) and after it (unless it ends the text).
   const before = text.slice(Math.max(0, offset - 4), offset);
-  if (offset > 0 && !/\n$/.test(before)) body = eol + eol + body;
-  else if (offset > 0 && !/\n\r?\n$/.test(before)) body = eol + body;
-  if (offset < text.length && !/^\r?\n/.test(text.slice(offset))) body += eol;
-  return { start: offset, end: offset, newText: body };
+  const lineBefore = before.replace(/(?:\r\n|\r|\n)$/, '');
+  if (offset > 0 && lineBefore === before) body = eol + eol + body;
+  else if (offset > 0 && !endsWithBreak(lineBefore)) body = eol + body;
+  if (offset < text.length && !/^[\r\n]/.test(text.slice(offset, offset + 1))) body += eol;
+  return { start: offset, end: offset, newText: keepBreaksApart(text, offset, offset, body) };
 }
 
 /**
