@@ -229,3 +229,26 @@ test('empty, blank and binary documents give nothing and do not throw', async ()
     assert.deepEqual((await check(text)).findings, []);
   }
 });
+
+test('a long document re-checked after edits (pieces reused from the last check) gives what a first check gives', async () => {
+  const section = (k: number) => [`## Section ${k}`, '', ...Array.from({ length: 60 }, (_, i) => `Step ${i}: check the dashboard for cluster ${k} and page the owner.`)].join('\n');
+  const base = Array.from({ length: 20 }, (_, k) => section(k)).join('\n\n') + '\n';
+  const at = base.indexOf('Step 7: check the dashboard for cluster 14');
+  const versions = [
+    base,
+    base.slice(0, at) + 'password: Hk7vQ2pLx9Ze\n' + base.slice(at),
+    'Intro line one.\nIntro line two.\n' + base.slice(0, at) + 'password: Hk7vQ2pLx9Ze\n' + base.slice(at),
+    base.replace('Step 3: check the dashboard for cluster 2 ', 'Step 3: DB_PASSWORD=Zq8yW3pL0vKe psql -h ledger '),
+    base,
+  ];
+  const seen = (text: string, findings: Finding[]) => findings.map((f) => [text.slice(f.start, f.end), f.start]);
+  for (const [i, text] of versions.entries()) {
+    const reused = await secret.check({ model: buildModel('file:///edited.md', i + 1, text, new ChunkParser()), schema: builtinTemplate(), match: undefined as never, today: '2026-11-27' });
+    const fresh = await secret.check({ model: buildModel(`file:///fresh-${i}.md`, 1, text, new ChunkParser()), schema: builtinTemplate(), match: undefined as never, today: '2026-11-27' });
+    assert.deepEqual(seen(text, reused), seen(text, fresh), `version ${i}`);
+  }
+  const last = async (text: string) => seen(text, await secret.check({ model: buildModel('file:///edited.md', 9, text, new ChunkParser()), schema: builtinTemplate(), match: undefined as never, today: '2026-11-27' }));
+  assert.deepEqual((await last(versions[2])).map(([s]) => s), ['Hk7vQ2pLx9Ze']);
+  assert.deepEqual((await last(versions[3])).map(([s]) => s), ['Zq8yW3pL0vKe']);
+  assert.deepEqual(await last(versions[4]), []);
+});

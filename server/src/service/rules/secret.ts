@@ -256,58 +256,96 @@ export const secret: Rule = {
     const text = model.text;
     if (!text) return [];
     const found: Found[] = [];
+    const previous = scanned.get(model.uri);
+    const current = new Map<string, Found[]>();
+    let slice = performance.now();
     for (const [from, to] of pieces(text)) {
       const content = from === 0 && to === text.length ? text : text.slice(from, to);
-      const result = await lintSource({
-        source: { content, filePath: 'runbook.md', ext: '.md', contentType: 'text' },
-        // secretlint's own messages contain the secret: they are read for the pattern name only, never passed on.
-        options: { config: CONFIG, noPhysicFilePath: true },
-      });
-      // secretlint drops a leading BOM and reports offsets into the rest.
-      const offset = from + (content.charCodeAt(0) === 0xfeff ? 1 : 0);
-      for (const m of result.messages) {
-        const f = toFound(m, text, offset);
-        if (f) found.push(f);
+      let inPiece = previous?.get(content) ?? current.get(content);
+      if (!inPiece) {
+        // Let the server read its messages (a newer version, a cancellation) between long stretches of scanning.
+        if (performance.now() - slice > 30) {
+          await new Promise((resolve) => setImmediate(resolve));
+          slice = performance.now();
+        }
+        inPiece = await scan(content);
       }
+      current.set(content, inPiece);
+      for (const f of inPiece) found.push({ ...f, start: f.start + from, end: f.end + from });
     }
+    scanned.delete(model.uri);
+    scanned.set(model.uri, current);
+    if (scanned.size > CACHED_DOCUMENTS) scanned.delete(scanned.keys().next().value!);
     await labelServiceAccountKeys(model, found);
     return dedupe(found).map((f) => finding(f, text));
   },
 };
 
-/** Lines per secretlint run; see `pieces`. */
+/**
+ * What secretlint found in each piece of the documents checked last (by URI; offsets within the piece):
+ * an edit re-scans only the pieces it changed. Only the last version of each document is kept.
+ */
+const scanned = new Map<string, Map<string, Found[]>>();
+const CACHED_DOCUMENTS = 32;
+
+/** secretlint over one piece of text; offsets in the result are within the piece. */
+async function scan(content: string): Promise<Found[]> {
+  const result = await lintSource({
+    source: { content, filePath: 'runbook.md', ext: '.md', contentType: 'text' },
+    // secretlint's own messages contain the secret: they are read for the pattern name only, never passed on.
+    options: { config: CONFIG, noPhysicFilePath: true },
+  });
+  // secretlint drops a leading BOM and reports offsets into the rest.
+  const offset = content.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const found: Found[] = [];
+  for (const m of result.messages) {
+    const f = toFound(m, content, offset);
+    if (f) found.push(f);
+  }
+  return found;
+}
+
+/** Most lines in one secretlint run; see `pieces`. */
 const PIECE_LINES = 1000;
+/** Fewest lines before a heading starts a new piece: each secretlint run has a fixed cost. */
+const PIECE_MIN_LINES = 250;
+/** Below this size a document is one piece. */
+const PIECE_MIN_TEXT = 20_000;
 
 /**
- * Splits the text into runs of about PIECE_LINES lines, at line starts outside any `-----BEGIN ...` /
- * `-----END ...` block. secretlint's core removes duplicate reports in time quadratic in their number
- * (in one run 3,000 reports take half a second, 9,000 about thirteen), so a document pasted full of
- * credentials would otherwise stall the server; per piece the cost stays small. A document that uses
+ * Splits the text into pieces that secretlint checks one by one: before a `#` or `##` heading line once
+ * a piece has PIECE_MIN_LINES lines, and after PIECE_LINES lines without one, never inside a
+ * `-----BEGIN ...` / `-----END ...` block. Cutting at headings keeps pieces where they were when an edit
+ * changes a few lines, so the edit re-scans one piece and the others keep their results.
+ * Short pieces also bound secretlint's cost: its core removes duplicate reports in time quadratic in their
+ * number (in one run 3,000 reports take half a second, 9,000 about thirteen). A document that uses
  * `secretlint-disable` comments, whose ranges may span pieces, is checked in one run.
  */
 function pieces(text: string): [number, number][] {
-  const whole: [number, number][] = [[0, text.length]];
-  if (text.length < 20_000 || text.includes('secretlint-disable')) return whole;
+  if (text.length < PIECE_MIN_TEXT || text.includes('secretlint-disable')) return [[0, text.length]];
   const out: [number, number][] = [];
   let from = 0;
   let lines = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < text.length - 1; i = text.indexOf('\n', i + 1)) {
-    if (++lines < PIECE_LINES) continue;
-    let cut = i + 1;
-    const begin = text.lastIndexOf('-----BEGIN', cut - 1);
-    if (begin >= from && text.lastIndexOf('-----END', cut - 1) < begin) {
-      // Inside a BEGIN/END block: cut after its END line instead.
-      const endMarker = text.indexOf('-----END', cut);
-      const lineEnd = endMarker < 0 ? -1 : text.indexOf('\n', endMarker);
-      if (endMarker >= 0) {
-        if (lineEnd < 0) break;
-        cut = lineEnd + 1;
-        i = lineEnd;
-      }
+  let inKey = false;
+  for (let start = 0; start < text.length; ) {
+    const nl = text.indexOf('\n', start);
+    const end = nl < 0 ? text.length : nl + 1;
+    // A cut goes before a line, so it depends on whether a key block is open after the previous one.
+    const heading = text.charCodeAt(start) === 35 /* # */ && /^##?[ \t]/.test(text.slice(start, start + 3));
+    if (start > from && !inKey && ((heading && lines >= PIECE_MIN_LINES) || lines >= PIECE_LINES)) {
+      out.push([from, start]);
+      from = start;
+      lines = 0;
     }
-    out.push([from, cut]);
-    from = cut;
-    lines = 0;
+    lines++;
+    const line = text.slice(start, end);
+    if (line.includes('-----')) {
+      // Key blocks may be indented, quoted or in a string (`"-----BEGIN ...\n`): any marker on the line counts.
+      const begin = line.lastIndexOf('-----BEGIN');
+      if (begin >= 0) inKey = !line.includes('-----END', begin);
+      else if (line.includes('-----END')) inKey = false;
+    }
+    start = end;
   }
   if (from < text.length) out.push([from, text.length]);
   return out;
