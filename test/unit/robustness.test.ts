@@ -1,5 +1,6 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import type { Diagnostic, DocumentSymbol } from 'vscode-languageserver-types';
 import { LspClient } from '../support/lsp';
 import { edit, example, lint } from '../support/lint';
@@ -213,3 +214,40 @@ test('a template path that does not exist: one clear message, the built-in templ
   assert.match(messages[0], /Template "\/nope\.md" cannot be read \(the file does not exist\); using the built-in System Runbook template\./);
   await stillServing(client);
 });
+
+test('nothing the server writes (log, messages, diagnostics, code actions) holds a credential or, in its log, document text', async () => {
+  const positives = readFileSync(new URL('../fixtures/secrets/positives.md', import.meta.url), 'utf8');
+  const sentinel = 'Quartz-zebra sentinel sentence 4471 of the ledger runbook.';
+  const text = `${positives}\n${sentinel}\n`;
+  const uri = `${ROOT}/runbooks/leaky-runbook.md`;
+  const client = await start();
+  let raw = '';
+  client.process.stdout!.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
+  client.process.stderr!.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
+  await client.open(uri, text);
+  const diagnostics = await client.diagnosticsOf(uri, 1);
+  // Work that writes to the log and answers with text: a settings problem, an edit, code actions, a command.
+  client.settings = { rules: { secret: 'loud' } };
+  await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+  await client.change(uri, 2, text + '\npassword: Hk7vQ2pLx9Ze\n');
+  await nextPublication(client, uri, 1);
+  await client.request('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: lspLines(text).length, character: 0 } }, context: { diagnostics } });
+  await client.request('workspace/executeCommand', { command: 'runbook.server.no-such-command', arguments: [uri] }).catch(() => undefined);
+  await stillServing(client, uri).catch(() => undefined);
+
+  const lines = lspLines(text);
+  const found = diagnostics.filter((d) => d.code === 'secret');
+  assert.ok(found.length >= 20, `the fixture's credentials are found (${found.length})`);
+  const tokens = new Set([...found.map((d) => textOf(lines, d.range)), 'Hk7vQ2pLx9Ze'].flatMap((s) => s.match(/[A-Za-z0-9+/=_.~-]{8,}/g) ?? []));
+  const leaked = [...tokens].filter((t) => raw.includes(t));
+  assert.deepEqual(leaked, [], 'credential text in what the server wrote');
+  const logged = client.logs.join('\n');
+  assert.ok(logged.length > 0, 'the server logged something (the settings problem)');
+  assert.ok(!logged.includes('Quartz-zebra') && !logged.includes('4471 of the ledger'), 'document text in the log');
+});
+
+/** The text of a range, from the document's lines. */
+function textOf(lines: string[], range: Diagnostic['range']): string {
+  if (range.start.line === range.end.line) return lines[range.start.line].slice(range.start.character, range.end.character);
+  return [lines[range.start.line].slice(range.start.character), ...lines.slice(range.start.line + 1, range.end.line), lines[range.end.line].slice(0, range.end.character)].join('\n');
+}
