@@ -284,6 +284,12 @@ export function startServer(connection: Connection): void {
       });
       return;
     }
+    const isCancelled = async () => {
+      await new Promise((r) => setImmediate(r));
+      return documents.get(uri)?.version !== version;
+    };
+    // A first open, or an edit of much of the text, parses in slices: the server keeps answering meanwhile.
+    if (!(await service.prepareModel(doc, isCancelled))) return;
     const model = service.getModel(doc);
     const resolved = settings.enable ? resolveDocument(uri, settings, model) : undefined;
     void connection.sendNotification(STATUS_NOTIFICATION, { uri, isRunbook: !!resolved?.isRunbook });
@@ -294,10 +300,6 @@ export function startServer(connection: Connection): void {
     }
     const started = Date.now();
     const linkTargets = new Set<string>();
-    const isCancelled = async () => {
-      await new Promise((r) => setImmediate(r));
-      return documents.get(uri)?.version !== version;
-    };
     const diagnostics = await service.diagnostics(model, resolved.schema, resolved.settings, today(), isCancelled, index.resolver(uri, linkTargets));
     // A newer version arrived meanwhile: its own validation will publish.
     if (!diagnostics || documents.get(uri)?.version !== version) return;

@@ -43,14 +43,29 @@ export class RunbookLanguageService {
     const cached = this.models.get(doc.uri);
     // A client may resend a version number with other text; the text decides.
     if (cached && cached.model.version === doc.version && cached.model.text === doc.getText()) return cached.model;
-    let parser = this.parsers.get(doc.uri);
-    if (!parser) {
-      parser = new ChunkParser();
-      this.parsers.set(doc.uri, parser);
-    }
-    const model = buildModel(doc.uri, doc.version, doc.getText(), parser);
+    const model = buildModel(doc.uri, doc.version, doc.getText(), this.parserOf(doc.uri));
     this.models.set(doc.uri, { model });
     return model;
+  }
+
+  /**
+   * Parses the chunks of this version that are not parsed yet, a slice at a time, asking `pause`
+   * between slices (where a server reads its messages); `getModel` then finds them parsed. Resolves
+   * false when `pause` answered that the work is no longer wanted.
+   */
+  prepareModel(doc: TextDocumentLike, pause: () => boolean | Promise<boolean>): Promise<boolean> {
+    const cached = this.models.get(doc.uri);
+    if (cached && cached.model.version === doc.version && cached.model.text === doc.getText()) return Promise.resolve(true);
+    return this.parserOf(doc.uri).prepare(doc.getText(), pause);
+  }
+
+  private parserOf(uri: string): ChunkParser {
+    let parser = this.parsers.get(uri);
+    if (!parser) {
+      parser = new ChunkParser();
+      this.parsers.set(uri, parser);
+    }
+    return parser;
   }
 
   /** A model of a document that is not open (a file read from disk): parsed whole, not kept by the service. */
