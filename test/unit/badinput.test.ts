@@ -120,6 +120,18 @@ test(
   },
 );
 
+test('a fence left open inside a list item or a block quote is closed in its container, so an inserted section stays a section', async () => {
+  // Found by npm run fuzz (seeds 583, 772, 928): a closing fence at column 0 ends the list item and opens a new fence.
+  for (const open of ['1. **Run migrations**\n   ```bash\n   ledger migrate up\n', '- step\n\n  ~~~~\n  ledger status\n', '> ```sql\n> select 1;\n']) {
+    const text = `# System Runbook: Ledger\n\n## Document Information\n\n${open}`;
+    const before = (await lintRule(text, 'missing-section')).find((d) => d.message.includes('"Table of Contents"'))!;
+    const fix = (before.data as { fixes: { edits: { range: Diagnostic['range']; newText: string }[] }[] }).fixes[0];
+    const fixed = applyEdits(text, fix.edits.map((e) => ({ start: offsetOf(text, e.range.start), end: offsetOf(text, e.range.end), newText: e.newText })));
+    assert.deepEqual((await lintRule(fixed, 'missing-section')).filter((d) => d.message === before.message), [], JSON.stringify(open));
+    assert.ok(fixed.startsWith(text), 'the original text is kept as it was');
+  }
+});
+
 test(
   'a document that opens with a thematic break (---): an inserted section stays a section, not front matter',
   async () => {

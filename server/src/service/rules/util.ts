@@ -63,14 +63,25 @@ function openBlockCloser(model: DocumentModel, offset: number): string {
     const lines = raw.split(/\r\n|\r|\n/);
     const last = lines[lines.length - 1].trim();
     const closed = lines.length > 1 && last.startsWith(fence[1][0].repeat(fence[1].length)) && /^(`+|~+)$/.test(last);
-    if (!closed || offset < code.end) return fence[1];
+    if (!closed || offset < code.end) return containerPrefix(model, code.start) + fence[1];
   }
   for (const run of model.textRuns) {
     if (run.kind !== 'html' || !(run.start < offset && offset <= run.end)) continue;
     const raw = model.text.slice(run.start, run.end);
-    if (raw.includes('<!--') && !raw.slice(raw.lastIndexOf('<!--')).includes('-->')) return '-->';
+    if (raw.includes('<!--') && !raw.slice(raw.lastIndexOf('<!--')).includes('-->')) return containerPrefix(model, run.start) + '-->';
   }
   return '';
+}
+
+/**
+ * What goes before a block's closing line so that it closes the block in the same container: the text
+ * before the block's opening on its line, with list markers as spaces (`   ` for `1. `) and block quote
+ * markers kept. A fence opened in a list item and closed at column 0 would open a new fence instead.
+ */
+function containerPrefix(model: DocumentModel, start: number): string {
+  const line = model.lines.positionAt(start).line;
+  const prefix = model.text.slice(model.lines.lineStarts[line], start);
+  return prefix.replace(/[^ \t>]/g, ' ');
 }
 
 /** Where a missing template section goes: after the closest earlier sibling present, else before the closest later one. */
