@@ -37,6 +37,12 @@ const missingSections = (diagnostics: Diagnostic[]) => diagnostics.filter((d) =>
 /** What a person sees of a diagnostic: rule, place and message (fix data holds the document's line breaks). */
 const seen = (diagnostics: Diagnostic[]) => diagnostics.map((d) => ({ code: d.code, range: d.range, message: d.message }));
 
+/** The text with the diagnostic's first quick fix applied. */
+function withFirstFix(text: string, d: Diagnostic): string {
+  const fix = (d.data as { fixes: { edits: { range: Diagnostic['range']; newText: string }[] }[] }).fixes[0];
+  return applyEdits(text, fix.edits.map((e) => ({ start: offsetOf(text, e.range.start), end: offsetOf(text, e.range.end), newText: e.newText })));
+}
+
 /** A deterministic byte generator, so a failure can be replayed. */
 function randomBytes(seed: number, length: number): Buffer {
   const bytes = Buffer.alloc(length);
@@ -111,8 +117,7 @@ test(
   async () => {
     const text = '# System Runbook: Ledger\n\n## Document Information\n\n```bash\nledger status\n';
     const before = (await lintRule(text, 'missing-section')).find((d) => d.message.includes('"Table of Contents"'))!;
-    const fix = (before.data as { fixes: { edits: { range: Diagnostic['range']; newText: string }[] }[] }).fixes[0];
-    const fixed = applyEdits(text, fix.edits.map((e) => ({ start: offsetOf(text, e.range.start), end: offsetOf(text, e.range.end), newText: e.newText })));
+    const fixed = withFirstFix(text, before);
     assert.deepEqual((await lintRule(fixed, 'missing-section')).filter((d) => d.message === before.message), []);
     const service = new RunbookLanguageService();
     const all = applyEdits(text, await service.fixAll(service.getModel({ uri: 'file:///r/runbooks/ledger.md', version: 1, getText: () => text }), schema, defaultSettings, TODAY));
@@ -125,8 +130,7 @@ test('a fence left open inside a list item or a block quote is closed in its con
   for (const open of ['1. **Run migrations**\n   ```bash\n   ledger migrate up\n', '- step\n\n  ~~~~\n  ledger status\n', '> ```sql\n> select 1;\n']) {
     const text = `# System Runbook: Ledger\n\n## Document Information\n\n${open}`;
     const before = (await lintRule(text, 'missing-section')).find((d) => d.message.includes('"Table of Contents"'))!;
-    const fix = (before.data as { fixes: { edits: { range: Diagnostic['range']; newText: string }[] }[] }).fixes[0];
-    const fixed = applyEdits(text, fix.edits.map((e) => ({ start: offsetOf(text, e.range.start), end: offsetOf(text, e.range.end), newText: e.newText })));
+    const fixed = withFirstFix(text, before);
     assert.deepEqual((await lintRule(fixed, 'missing-section')).filter((d) => d.message === before.message), [], JSON.stringify(open));
     assert.ok(fixed.startsWith(text), 'the original text is kept as it was');
   }
@@ -139,8 +143,7 @@ test(
     // document's first --- into YAML front matter and swallowed the inserted section.
     for (const text of ['---\nOn-call notes for the ledger.\n', '\uFEFF---\r\nOn-call notes for the ledger.\r\n']) {
       const before = (await lintRule(text, 'missing-section')).find((d) => d.message.includes('"Table of Contents"'))!;
-      const fix = (before.data as { fixes: { edits: { range: Diagnostic['range']; newText: string }[] }[] }).fixes[0];
-      const fixed = applyEdits(text, fix.edits.map((e) => ({ start: offsetOf(text, e.range.start), end: offsetOf(text, e.range.end), newText: e.newText })));
+      const fixed = withFirstFix(text, before);
       assert.deepEqual((await lintRule(fixed, 'missing-section')).filter((d) => d.message === before.message), [], JSON.stringify(text));
       assert.ok(fixed.includes('***') && !/^---$/m.test(fixed.slice(4)), 'the inserted break is written ***');
     }
