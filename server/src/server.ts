@@ -4,6 +4,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   CodeActionKind,
   DiagnosticSeverity,
+  LSPErrorCodes,
+  ResponseError,
   TextDocuments,
   TextDocumentSyncKind,
   type Connection,
@@ -399,9 +401,18 @@ export function startServer(connection: Connection): void {
     return ctx ? service.completions(ctx.model, ctx.schema, position, today()) : null;
   });
 
-  connection.onCodeAction(async ({ textDocument, context: actionContext }) => {
+  connection.onCodeAction(async ({ textDocument, context: actionContext }, token) => {
     const ctx = await context(textDocument.uri);
-    return ctx ? service.codeActions(ctx.model, ctx.schema, ctx.settings, actionContext, today()) : null;
+    if (!ctx) return null;
+    // Fix-all re-analyses the document up to ten times: it reads messages between rules and stops when
+    // the client cancels (typing on, or leaving the code action menu).
+    const isCancelled = async () => {
+      await new Promise((r) => setImmediate(r));
+      return token.isCancellationRequested;
+    };
+    const actions = await service.codeActions(ctx.model, ctx.schema, ctx.settings, actionContext, today(), isCancelled);
+    if (!actions) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'The code action request was cancelled.');
+    return actions;
   });
 
   /** A runbook to run a command on: the open document, else the file (edited without a version). */

@@ -45,7 +45,7 @@ async function actionsFor(text: string, diagnostic: Diagnostic): Promise<CodeAct
   const model = service.getModel({ uri: 'file:///work/runbooks/test-runbook.md', version: 1, getText: () => text });
   const fresh = (await service.diagnostics(model, schema, defaultSettings, TODAY))!;
   const same = fresh.find((d) => d.code === diagnostic.code && d.range.start.line === diagnostic.range.start.line)!;
-  return service.codeActions(model, schema, defaultSettings, { diagnostics: [same] }, TODAY);
+  return (await service.codeActions(model, schema, defaultSettings, { diagnostics: [same] }, TODAY))!;
 }
 
 /** Applies the quick fix titled like `title` for the first `rule` diagnostic, then re-checks. */

@@ -1,7 +1,8 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import type { Diagnostic, DocumentSymbol } from 'vscode-languageserver-types';
+import type { CodeAction, Diagnostic, DocumentSymbol } from 'vscode-languageserver-types';
+import { CancellationTokenSource } from 'vscode-jsonrpc';
 import { LspClient } from '../support/lsp';
 import { edit, example, lint } from '../support/lint';
 import { lspLines, rangeProblem } from '../support/generate';
@@ -251,3 +252,20 @@ function textOf(lines: string[], range: Diagnostic['range']): string {
   if (range.start.line === range.end.line) return lines[range.start.line].slice(range.start.character, range.end.character);
   return [lines[range.start.line].slice(range.start.character), ...lines.slice(range.start.line + 1, range.end.line), lines[range.end.line].slice(0, range.end.character)].join('\n');
 }
+
+test('a fix-all request cancelled while it runs answers RequestCancelled; asked again, it answers; the server keeps serving', async () => {
+  const draft = readFileSync(new URL('../../examples/runbooks/checkout-worker.md', import.meta.url), 'utf8');
+  const uri = `${ROOT}/runbooks/checkout-worker.md`;
+  const client = await start();
+  await client.open(uri, draft);
+  await client.diagnosticsOf(uri, 1);
+  const params = { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [], only: ['source.fixAll'] } };
+  const source = new CancellationTokenSource();
+  const cancelled = client.connection.sendRequest<CodeAction[]>('textDocument/codeAction', params, source.token);
+  source.cancel();
+  await assert.rejects(cancelled, (error: { code?: number }) => error.code === -32800, 'RequestCancelled (-32800)');
+  const actions = await client.request<CodeAction[]>('textDocument/codeAction', params);
+  assert.deepEqual(actions.map((a) => a.kind), ['source.fixAll.runbook']);
+  await client.open(RUNBOOK, example);
+  await stillServing(client);
+});

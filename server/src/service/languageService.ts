@@ -135,21 +135,22 @@ export class RunbookLanguageService {
   }
 
   /** Quick fixes for the diagnostics in the request, and fix-all when asked for (or for source actions). */
-  async codeActions(model: DocumentModel, schema: TemplateSchema, settings: RunbookSettings, context: CodeActionContext, today: string): Promise<CodeAction[]> {
+  async codeActions(model: DocumentModel, schema: TemplateSchema, settings: RunbookSettings, context: CodeActionContext, today: string, isCancelled?: IsCancelled): Promise<CodeAction[] | undefined> {
     const only = context.only;
     const wants = (kind: string) => !only || only.some((o) => kind === o || kind.startsWith(o + '.') || (o === 'source' && kind.startsWith('source')));
     const actions: CodeAction[] = [];
     if (wants('quickfix')) actions.push(...quickFixes(model, context.diagnostics));
     if (only && wants(FIX_ALL_KIND)) {
-      const fixAll = await fixAllAction(model, schema, settings, today);
+      const fixAll = await fixAllAction(model, schema, settings, today, isCancelled);
+      if (fixAll === undefined) return undefined;
       if (fixAll) actions.push(fixAll);
     }
     return actions;
   }
 
   /** Edits of fix-all, in offsets of the model's text (used by the CLI's --fix). */
-  fixAll(model: DocumentModel, schema: TemplateSchema, settings: RunbookSettings, today: string): Promise<OffsetEdit[]> {
-    return fixAllEdits(model, schema, settings, today);
+  async fixAll(model: DocumentModel, schema: TemplateSchema, settings: RunbookSettings, today: string): Promise<OffsetEdit[]> {
+    return (await fixAllEdits(model, schema, settings, today)) ?? [];
   }
 
   insertMissingSections(model: DocumentModel, schema: TemplateSchema, today: string): Promise<OffsetEdit[]> {

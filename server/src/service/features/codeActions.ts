@@ -5,7 +5,7 @@ import { applyEdits, diffEdits, uniqueEdits } from '../edits';
 import type { OffsetEdit } from '../rules/types';
 import type { RunbookSettings } from '../settings';
 import type { TemplateSchema } from '../template/schema';
-import { findingsOf, type DiagnosticData } from './diagnostics';
+import { findingsOf, type DiagnosticData, type IsCancelled } from './diagnostics';
 
 /** The code action kind of "fix all runbook problems", runnable on save (`editor.codeActionsOnSave`). */
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.runbook`;
@@ -67,14 +67,16 @@ function disableAction(model: DocumentModel, diagnostic: Diagnostic, rule: strin
 /**
  * Every safe fix, applied until none is left (a fix may reveal another, such as a date placeholder in
  * an inserted section), returned as minimal edits of the original text. Safe fixes only insert text or
- * replace placeholders, so running it twice changes nothing the second time.
+ * replace placeholders, so running it twice changes nothing the second time. Undefined when
+ * `isCancelled` answers true (asked between rules).
  */
-export async function fixAllEdits(model: DocumentModel, schema: TemplateSchema, settings: RunbookSettings, today: string): Promise<OffsetEdit[]> {
+export async function fixAllEdits(model: DocumentModel, schema: TemplateSchema, settings: RunbookSettings, today: string, isCancelled: IsCancelled = () => false): Promise<OffsetEdit[] | undefined> {
   let text = model.text;
   let current = model;
   const parser = new ChunkParser();
   for (let pass = 0; pass < 10; pass++) {
-    const findings = (await findingsOf(current, schema, settings, today)) ?? [];
+    const findings = await findingsOf(current, schema, settings, today, isCancelled);
+    if (!findings) return undefined;
     const edits = uniqueEdits(findings.flatMap(({ finding }) => (finding.fixes ?? []).filter((f) => f.safe).slice(0, 1).flatMap((f) => f.edits)));
     if (!edits.length) break;
     const next = applyEdits(text, edits);
@@ -85,10 +87,11 @@ export async function fixAllEdits(model: DocumentModel, schema: TemplateSchema, 
   return diffEdits(model.text, text);
 }
 
-/** The fix-all code action, or none when there is nothing to fix. */
-export async function fixAllAction(model: DocumentModel, schema: TemplateSchema, settings: RunbookSettings, today: string): Promise<CodeAction | undefined> {
-  const edits = await fixAllEdits(model, schema, settings, today);
-  if (!edits.length) return undefined;
+/** The fix-all code action; null when there is nothing to fix, undefined when cancelled. */
+export async function fixAllAction(model: DocumentModel, schema: TemplateSchema, settings: RunbookSettings, today: string, isCancelled?: IsCancelled): Promise<CodeAction | null | undefined> {
+  const edits = await fixAllEdits(model, schema, settings, today, isCancelled);
+  if (!edits) return undefined;
+  if (!edits.length) return null;
   return {
     title: 'Fix all auto-fixable runbook problems',
     kind: FIX_ALL_KIND,
