@@ -127,7 +127,8 @@ test(
 
 test('a fence left open inside a list item or a block quote is closed in its container, so an inserted section stays a section', async () => {
   // Found by npm run fuzz (seeds 583, 772, 928): a closing fence at column 0 ends the list item and opens a new fence.
-  for (const open of ['1. **Run migrations**\n   ```bash\n   ledger migrate up\n', '- step\n\n  ~~~~\n  ledger status\n', '> ```sql\n> select 1;\n']) {
+  // An indented code block showing a fence (seeds 7044, 8095) needs no closing: a ``` there would open one.
+  for (const open of ['1. **Run migrations**\n   ```bash\n   ledger migrate up\n', '- step\n\n  ~~~~\n  ledger status\n', '> ```sql\n> select 1;\n', '    ```bash']) {
     const text = `# System Runbook: Ledger\n\n## Document Information\n\n${open}`;
     const before = (await lintRule(text, 'missing-section')).find((d) => d.message.includes('"Table of Contents"'))!;
     const fixed = withFirstFix(text, before);

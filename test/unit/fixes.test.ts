@@ -200,3 +200,11 @@ test('mixed line breaks (lone CR, LF): an inserted table keeps its blank line, s
   assert.equal(lines[notes - 1], '', 'a blank line separates the inserted table from the original text');
   assert.equal(await fixAll(once), once);
 });
+
+test('a section inserted after one whose last line has no final line break goes after that line, not before it', async () => {
+  const text = '# System Runbook: Ledger\n\n## Document Information\n\nOwned by the ledger team.';
+  const d = (await lint(text)).find((x) => x.code === 'missing-section' && x.message.includes('"Table of Contents"'))!;
+  const fix = (d.data as { fixes: { edits: TextEdit[] }[] }).fixes[0];
+  const fixed = applyTextEdits(text, fix.edits);
+  assert.ok(fixed.startsWith(text + '\n\n## Table of Contents\n'), JSON.stringify(fixed.slice(0, 120)));
+});

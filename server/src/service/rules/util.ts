@@ -44,6 +44,8 @@ function breakFrontMatterFences(model: DocumentModel, block: string): string {
 
 /** The start of the first line at or after `offset` that is not blank (the text's end if none). */
 function skipBlankLines(model: DocumentModel, offset: number): number {
+  // Past the start of the last line (its end, when the text has no final line break): nothing follows.
+  if (offset >= model.text.length) return model.text.length;
   let line = model.lines.positionAt(offset).line;
   while (line + 1 < model.lines.lineCount && model.lines.lineText(line).trim() === '') line++;
   const start = model.lines.lineStarts[line];
@@ -58,7 +60,8 @@ function openBlockCloser(model: DocumentModel, offset: number): string {
   for (const code of model.codeBlocks) {
     if (!(code.start < offset && offset <= code.end)) continue;
     const raw = model.text.slice(code.start, code.end);
-    const fence = /^[ \t]*(`{3,}|~{3,})/.exec(raw);
+    // A fence is indented three spaces at most; four make an indented code block, which needs no closing.
+    const fence = /^ {0,3}(`{3,}|~{3,})/.exec(raw);
     if (!fence) continue;
     const lines = raw.split(/\r\n|\r|\n/);
     const last = lines[lines.length - 1].trim();
