@@ -261,16 +261,17 @@ export const secret: Rule = {
     let slice = performance.now();
     for (const [from, to] of pieces(text)) {
       const content = from === 0 && to === text.length ? text : text.slice(from, to);
-      let inPiece = previous?.get(content) ?? current.get(content);
+      const key = fingerprint(text, from, to);
+      let inPiece = previous?.get(key) ?? current.get(key);
       if (!inPiece) {
         // Let the server read its messages (a newer version, a cancellation) between long stretches of scanning.
         if (performance.now() - slice > 30) {
-          await new Promise((resolve) => setImmediate(resolve));
+          await new Promise((resolve) => setTimeout(resolve, 0));
           slice = performance.now();
         }
         inPiece = await scan(content);
       }
-      current.set(content, inPiece);
+      current.set(key, inPiece);
       for (const f of inPiece) found.push({ ...f, start: f.start + from, end: f.end + from });
     }
     scanned.delete(model.uri);
@@ -282,11 +283,28 @@ export const secret: Rule = {
 };
 
 /**
- * What secretlint found in each piece of the documents checked last (by URI; offsets within the piece):
- * an edit re-scans only the pieces it changed. Only the last version of each document is kept.
+ * What secretlint found in each piece of the documents checked last (by URI, then by the piece's
+ * fingerprint; offsets within the piece): an edit re-scans only the pieces it changed. Only the last
+ * version of each document is kept. Keys are fingerprints, not the pieces: a piece is a slice of the
+ * document's text and would keep every version of it alive.
  */
 const scanned = new Map<string, Map<string, Found[]>>();
 const CACHED_DOCUMENTS = 32;
+
+/**
+ * Length and two independent 32-bit hashes (FNV-1a and a multiplicative one) of text[from, to): a piece
+ * is found again only when its text is the same, short of a 64-bit collision.
+ */
+function fingerprint(text: string, from: number, to: number): string {
+  let a = 0x811c9dc5;
+  let b = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = (Math.imul(b, 31) + c) | 0;
+  }
+  return `${to - from}:${(a >>> 0).toString(36)}:${(b >>> 0).toString(36)}`;
+}
 
 /** secretlint over one piece of text; offsets in the result are within the piece. */
 async function scan(content: string): Promise<Found[]> {
