@@ -7,6 +7,7 @@ import remarkParse from 'remark-parse';
 import remarkGfm from 'remark-gfm';
 import remarkFrontmatter from 'remark-frontmatter';
 import { remarkAutolinkGuard } from '../../server/src/service/model/autolinkGuard';
+import { parseMarkdown } from '../../server/src/service/model/parse';
 import { example } from '../support/lint';
 
 // The autolink guard (server/src/service/model/autolinkGuard.ts) makes GFM autolink literals linear after
@@ -45,4 +46,12 @@ test('URLs and addresses stay links with the guard, after an unmatched "[" too (
   assert.equal(links('[ unmatched, see https://example.com'), 1);
   assert.equal(links('[matched] see https://example.com'), 1);
   assert.equal(links('[a](https://a.io) see https://example.com and ops@example.com'), 3);
+});
+
+test('every node the model parses has a position, on generated text and on the example', () => {
+  type Node = { type: string; position?: unknown; children?: Node[] };
+  const unpositioned = (n: Node): string[] => [...(n.position ? [] : [n.type]), ...(n.children ?? []).flatMap(unpositioned)];
+  const text = fc.array(fc.constantFrom(...PIECES), { maxLength: 60 }).map((parts) => parts.join(''));
+  fc.assert(fc.property(text, (t) => unpositioned(parseMarkdown(t) as Node).length === 0), { seed: 20261128, numRuns: 2000 });
+  assert.deepEqual(unpositioned(parseMarkdown(example) as Node), []);
 });

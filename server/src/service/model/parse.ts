@@ -3,7 +3,6 @@ import { unified, type Processor } from 'unified';
 import remarkParse from 'remark-parse';
 import remarkGfm from 'remark-gfm';
 import remarkFrontmatter from 'remark-frontmatter';
-import { LineIndex } from './text';
 import { remarkAutolinkGuard } from './autolinkGuard';
 
 const processor = unified().use(remarkParse).use(remarkGfm).use(remarkAutolinkGuard).use(withoutLiteralSearch).use(remarkFrontmatter, ['yaml', 'toml']);
@@ -13,6 +12,7 @@ const processor = unified().use(remarkParse).use(remarkGfm).use(remarkAutolinkGu
  * and addresses that micromark did not link (after an unmatched `[`, for one). Nothing here reads those
  * links: only relative and `#` links are checked, and a bare URL or address is neither. The search took
  * about a sixth of the parse time on the corpus, so it is left out; micromark's own literal links stay.
+ * It was also the one step that made nodes without a position.
  */
 function withoutLiteralSearch(this: Processor): void {
   type Extension = { enter?: Record<string, unknown>; transforms?: unknown[] } | Extension[];
@@ -40,57 +40,9 @@ export interface Chunk {
   shift: number;
 }
 
-/** Parses Markdown text with the same plugins every feature relies on. */
+/** Parses Markdown text with the same plugins every feature relies on. Every node has a position. */
 export function parseMarkdown(text: string): Root {
-  const tree = processor.parse(text) as Root;
-  placeUnpositioned(tree, text, { index: undefined });
-  return tree;
-}
-
-type Position = NonNullable<Root['position']>;
-type AnyNode = { type: string; value?: string; position?: Position; children?: AnyNode[] };
-
-/**
- * GFM's autolink literal transform (emails, and URLs micromark left as text) replaces a text node
- * with pieces that have no position. Place them in the source, where their text is, so offsets
- * never depend on where a chunk starts.
- */
-function placeUnpositioned(node: AnyNode, text: string, lines: { index: LineIndex | undefined }): void {
-  const children = node.children;
-  if (!children) return;
-  let cursor = node.position?.start.offset ?? 0;
-  for (let i = 0; i < children.length; i++) {
-    const child = children[i];
-    if (!child.position && node.position) {
-      let limit = node.position.end.offset ?? text.length;
-      for (let k = i + 1; k < children.length; k++) {
-        const next = children[k].position;
-        if (next) {
-          limit = next.start.offset ?? limit;
-          break;
-        }
-      }
-      const value = plain(child);
-      const found = value ? text.indexOf(value, cursor) : -1;
-      const start = found >= 0 && found + value.length <= limit ? found : cursor;
-      const end = Math.min(limit, Math.max(start, found >= 0 ? start + value.length : start));
-      child.position = { start: point(text, start, lines), end: point(text, end, lines) };
-    }
-    placeUnpositioned(child, text, lines);
-    cursor = child.position?.end.offset ?? cursor;
-  }
-}
-
-function plain(node: AnyNode): string {
-  if (typeof node.value === 'string') return node.value;
-  return (node.children ?? []).map(plain).join('');
-}
-
-/** An mdast point (1-based line and column) for an offset; the line index is built once per text, when needed. */
-function point(text: string, offset: number, lines: { index: LineIndex | undefined }): Position['start'] {
-  lines.index ??= new LineIndex(text);
-  const at = lines.index.positionAt(offset);
-  return { line: at.line + 1, column: at.character + 1, offset };
+  return processor.parse(text) as Root;
 }
 
 const FENCE = /^( {0,3})(`{3,}|~{3,})(.*)$/;
