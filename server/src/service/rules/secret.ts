@@ -285,8 +285,8 @@ export const secret: Rule = {
 /**
  * What secretlint found in each piece of the documents checked last (by URI, then by the piece's
  * fingerprint; offsets within the piece): an edit re-scans only the pieces it changed. Only the last
- * version of each document is kept. Keys are fingerprints, not the pieces: a piece is a slice of the
- * document's text and would keep every version of it alive.
+ * version of each document is kept. Keys are fingerprints rather than the pieces, so the cache holds no
+ * text.
  */
 const scanned = new Map<string, Map<string, Found[]>>();
 const CACHED_DOCUMENTS = 32;
@@ -327,6 +327,8 @@ async function scan(content: string): Promise<Found[]> {
 const PIECE_LINES = 1000;
 /** Fewest lines before a heading starts a new piece: each secretlint run has a fixed cost. */
 const PIECE_MIN_LINES = 250;
+/** Most lines a key block may hold before its BEGIN is taken for one that never ends. */
+const KEY_LINES = 200;
 /** Below this size a document is one piece. */
 const PIECE_MIN_TEXT = 20_000;
 
@@ -344,12 +346,15 @@ function pieces(text: string): [number, number][] {
   const out: [number, number][] = [];
   let from = 0;
   let lines = 0;
-  let inKey = false;
+  // Lines since a `-----BEGIN` line without its END yet; a key block is a few dozen lines, so after
+  // KEY_LINES the BEGIN is taken for one that never ends.
+  let inKey = 0;
   for (let start = 0; start < text.length; ) {
     const nl = text.indexOf('\n', start);
     const end = nl < 0 ? text.length : nl + 1;
     // A cut goes before a line, so it depends on whether a key block is open after the previous one.
     const heading = text.charCodeAt(start) === 35 /* # */ && /^##?[ \t]/.test(text.slice(start, start + 3));
+    if (inKey && ++inKey > KEY_LINES) inKey = 0;
     if (start > from && !inKey && ((heading && lines >= PIECE_MIN_LINES) || lines >= PIECE_LINES)) {
       out.push([from, start]);
       from = start;
@@ -360,8 +365,8 @@ function pieces(text: string): [number, number][] {
     if (line.includes('-----')) {
       // Key blocks may be indented, quoted or in a string (`"-----BEGIN ...\n`): any marker on the line counts.
       const begin = line.lastIndexOf('-----BEGIN');
-      if (begin >= 0) inKey = !line.includes('-----END', begin);
-      else if (line.includes('-----END')) inKey = false;
+      if (begin >= 0) inKey = line.includes('-----END', begin) ? 0 : 1;
+      else if (line.includes('-----END')) inKey = 0;
     }
     start = end;
   }
