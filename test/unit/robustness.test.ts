@@ -246,3 +246,20 @@ test('nothing the server writes (log, messages, diagnostics, code actions) holds
   assert.ok(!logged.includes('Quartz-zebra') && !logged.includes('4471 of the ledger'), 'document text in the log');
 });
 
+
+test('a fix-all request cancelled while it runs answers RequestCancelled; asked again, it answers; the server keeps serving', async () => {
+  const draft = readFileSync(new URL('../../examples/runbooks/checkout-worker.md', import.meta.url), 'utf8');
+  const uri = `${ROOT}/runbooks/checkout-worker.md`;
+  const client = await start();
+  await client.open(uri, draft);
+  await client.diagnosticsOf(uri, 1);
+  const params = { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [], only: ['source.fixAll'] } };
+  const source = new CancellationTokenSource();
+  const cancelled = client.connection.sendRequest<CodeAction[]>('textDocument/codeAction', params, source.token);
+  source.cancel();
+  await assert.rejects(cancelled, (error: { code?: number }) => error.code === -32800, 'RequestCancelled (-32800)');
+  const actions = await client.request<CodeAction[]>('textDocument/codeAction', params);
+  assert.deepEqual(actions.map((a) => a.kind), ['source.fixAll.runbook']);
+  await client.open(RUNBOOK, example);
+  await stillServing(client);
+});
