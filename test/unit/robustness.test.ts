@@ -246,7 +246,6 @@ test('nothing the server writes (log, messages, diagnostics, code actions) holds
   assert.ok(!logged.includes('Quartz-zebra') && !logged.includes('4471 of the ledger'), 'document text in the log');
 });
 
-
 test('a fix-all request cancelled while it runs answers RequestCancelled; asked again, it answers; the server keeps serving', async () => {
   const draft = readFileSync(new URL('../../examples/runbooks/checkout-worker.md', import.meta.url), 'utf8');
   const uri = `${ROOT}/runbooks/checkout-worker.md`;
