@@ -189,10 +189,10 @@ async function measureCli() {
   const workers = String(Math.max(1, cpus().length - 1));
   await run(process.execPath, [CLI, '--version']);
   for (let i = 0; i < runs; i++) {
-    ours.push(await run(process.execPath, [CLI, '--format', 'json', CORPUS]));
+    ours.push(await run(process.execPath, [CLI, '--format', 'json', '--all-markdown', CORPUS]));
     theirs.push(await run(process.execPath, [CLI2, join(CORPUS, '*.md')]));
-    sequential.push(await run(process.execPath, [CLI, '--format', 'json', CORPUS], { RUNBOOK_LINT_WORKERS: '0' }));
-    parallel.push(await run(process.execPath, [CLI, '--format', 'json', CORPUS], { RUNBOOK_LINT_WORKERS: workers }));
+    sequential.push(await run(process.execPath, [CLI, '--format', 'json', '--all-markdown', CORPUS], { RUNBOOK_LINT_WORKERS: '0' }));
+    parallel.push(await run(process.execPath, [CLI, '--format', 'json', '--all-markdown', CORPUS], { RUNBOOK_LINT_WORKERS: workers }));
   }
   const row = { files: files.length, bytes, cliMs: median(ours), cliSequentialMs: median(sequential), cliParallelMs: median(parallel), workers: Number(workers), markdownlintCli2Ms: median(theirs) };
   row.d = row.cliMs / row.markdownlintCli2Ms;

@@ -1,17 +1,18 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import {
+  DOCUMENT_STATUS_NOTIFICATION,
+  PALETTE_COMMANDS,
+  SERVER_COMMANDS,
+  WORKSPACE_CHANGED_NOTIFICATION,
+  type DocumentStatusParams,
+  type WorkspaceChangedParams,
+} from '../../server/src/protocol';
 import { codeLensMiddleware, registerRunbooksView } from './runbooksView';
 import { registerStatusBar } from './status';
 
 let client: LanguageClient | undefined;
-
-/** Palette commands and the server commands that do their work. */
-const COMMANDS = {
-  'runbook.insertMissingSections': 'runbook.server.insertMissingSections',
-  'runbook.updateToc': 'runbook.server.updateToc',
-  'runbook.markReviewed': 'runbook.server.markReviewed',
-} as const;
 
 /** Starts the runbook language server for Markdown documents; the server does all the work. */
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
@@ -53,7 +54,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
   context.subscriptions.push(vscode.window.onDidChangeActiveTextEditor(updateContext));
 
-  for (const [command, serverCommand] of Object.entries(COMMANDS)) {
+  for (const [command, serverCommand] of Object.entries(PALETTE_COMMANDS)) {
     context.subscriptions.push(
       vscode.commands.registerCommand(command, async (uri?: vscode.Uri) => {
         const target = uri ?? vscode.window.activeTextEditor?.document.uri;
@@ -67,7 +68,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       const systemName = name ?? (await vscode.window.showInputBox({ title: 'New Runbook from Template', prompt: 'Name of the system this runbook is for', placeHolder: 'Payments API' }));
       if (systemName === undefined) return;
       const folder = vscode.workspace.workspaceFolders?.[0]?.uri.toString() ?? '';
-      const content = await vscode.commands.executeCommand<string>('runbook.server.newRunbookText', systemName, folder);
+      const content = await vscode.commands.executeCommand<string>(SERVER_COMMANDS.newRunbookText, systemName, folder);
       const document = await vscode.workspace.openTextDocument({ language: 'markdown', content });
       await vscode.window.showTextDocument(document);
       return document.uri.toString();
@@ -75,7 +76,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   );
 
   await client.start();
-  client.onNotification('runbook/documentStatus', ({ uri, isRunbook }: { uri: string; isRunbook: boolean }) => {
+  client.onNotification(DOCUMENT_STATUS_NOTIFICATION, ({ uri, isRunbook }: DocumentStatusParams) => {
     if (isRunbook) runbooks.add(uri);
     else runbooks.delete(uri);
     updateContext();
@@ -85,7 +86,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const workspaceChanged = new vscode.EventEmitter<string[] | undefined>();
   context.subscriptions.push(
     workspaceChanged,
-    client.onNotification('runbook/workspaceChanged', (params: { uris?: string[] } | undefined) => workspaceChanged.fire(params?.uris)),
+    client.onNotification(WORKSPACE_CHANGED_NOTIFICATION, (params: WorkspaceChangedParams | undefined) => workspaceChanged.fire(params?.uris)),
   );
   registerRunbooksView(context, client, workspaceChanged.event);
   registerStatusBar(context, client, workspaceChanged.event);

@@ -1,11 +1,9 @@
 import * as vscode from 'vscode';
 import type { LanguageClient, Middleware } from 'vscode-languageclient/node';
-import type { ReviewStatus, RunbookSummary, SectionStatus, WorkspaceSummary } from '../../server/src/service/features/summary';
+import { SERVER_COMMANDS, WORKSPACE_SUMMARY_REQUEST, type CommandResult, type ReviewStatus, type RunbookSummary, type SectionStatus, type WorkspaceSummary, type WorkspaceSummaryParams } from '../../server/src/protocol';
 
 /** The Runbooks view in the Explorer. */
 export const VIEW_ID = 'runbook.runbooks';
-/** Request `{ uris?: string[] }` -> WorkspaceSummary (server: WORKSPACE_SUMMARY_REQUEST). */
-export const SUMMARY_REQUEST = 'runbook/workspaceSummary';
 
 const MISSING_SCHEME = 'runbook-missing-section';
 
@@ -79,7 +77,7 @@ class RunbooksProvider implements vscode.TreeDataProvider<Node> {
       const known = new Map(this.runbooks.map((r) => [normalizeUri(r.uri), r]));
       const wanted = uris.map(normalizeUri);
       if (wanted.every((u) => known.has(u))) {
-        const result = await this.client.sendRequest<WorkspaceSummary>(SUMMARY_REQUEST, { uris });
+        const result = await this.client.sendRequest<WorkspaceSummary>(WORKSPACE_SUMMARY_REQUEST, { uris } satisfies WorkspaceSummaryParams);
         // A runbook that is no longer one leaves the list: that needs the whole list.
         if (result.runbooks.length === wanted.length) {
           for (const { uri, summary } of result.runbooks) {
@@ -93,7 +91,7 @@ class RunbooksProvider implements vscode.TreeDataProvider<Node> {
         }
       }
     }
-    const result = await this.client.sendRequest<WorkspaceSummary>(SUMMARY_REQUEST, {});
+    const result = await this.client.sendRequest<WorkspaceSummary>(WORKSPACE_SUMMARY_REQUEST, {} satisfies WorkspaceSummaryParams);
     this.runbooks = result.runbooks.map(({ uri, summary }) => ({ kind: 'runbook', uri, summary }));
     this.emitter.fire(undefined);
     await setContexts(result);
@@ -157,7 +155,7 @@ export function registerRunbooksView(context: vscode.ExtensionContext, client: L
     if (!view.visible) {
       stale = true;
       // The view may be hidden for want of Markdown files: keep the counts behind its `when` current.
-      client.sendRequest<WorkspaceSummary>(SUMMARY_REQUEST, { uris: [] }).then(setContexts, () => undefined);
+      client.sendRequest<WorkspaceSummary>(WORKSPACE_SUMMARY_REQUEST, { uris: [] } satisfies WorkspaceSummaryParams).then(setContexts, () => undefined);
       return;
     }
     const full = stale;
@@ -188,7 +186,7 @@ export function registerRunbooksView(context: vscode.ExtensionContext, client: L
       if (!uri || !name) return;
       // Open it first, so the edit lands in an editor where it can be reviewed and undone.
       const editor = await vscode.window.showTextDocument(vscode.Uri.parse(uri));
-      const result = await vscode.commands.executeCommand<{ applied: boolean; reason?: string }>('runbook.server.insertSection', editor.document.uri.toString(), name);
+      const result = await vscode.commands.executeCommand<CommandResult>(SERVER_COMMANDS.insertSection, editor.document.uri.toString(), name);
       if (!result?.applied) void vscode.window.showWarningMessage(`Runbook Tools: ${result?.reason ?? `"${name}" could not be inserted.`}`);
       return result;
     }),

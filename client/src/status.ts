@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import type { WorkspaceSummary } from '../../server/src/service/features/summary';
-import { normalizeUri, reviewLine, SUMMARY_REQUEST, VIEW_ID } from './runbooksView';
+import { WORKSPACE_SUMMARY_REQUEST, type WorkspaceSummary, type WorkspaceSummaryParams } from '../../server/src/protocol';
+import { normalizeUri, reviewLine, VIEW_ID } from './runbooksView';
 
 /**
  * A status bar item with the active runbook's summary ("14/14 sections · 3 placeholders"), on a warning
@@ -22,7 +22,7 @@ export function registerStatusBar(context: vscode.ExtensionContext, client: Lang
     }
     let result: WorkspaceSummary;
     try {
-      result = await client.sendRequest<WorkspaceSummary>(SUMMARY_REQUEST, { uris: [document.uri.toString()] });
+      result = await client.sendRequest<WorkspaceSummary>(WORKSPACE_SUMMARY_REQUEST, { uris: [document.uri.toString()] } satisfies WorkspaceSummaryParams);
     } catch {
       result = { runbooks: [], markdownFiles: 0, indexing: false };
     }

@@ -5,7 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
-import { ConfigStore, effectiveSettings, parseConfig } from '../../server/src/config';
+import { URI } from 'vscode-uri';
+import { parseConfig } from '../../server/src/service/workspace/config';
+import { Policy } from '../../server/src/service/workspace/policy';
+import { MemoryFileSystem } from '../../server/src/service/memoryFs';
+import { buildModel } from '../../server/src/service/model/document';
+import { ChunkParser } from '../../server/src/service/model/parse';
 import { compileTemplate } from '../../server/src/service/template/compile';
 import { defaultSettings } from '../../server/src/service/settings';
 import { LspClient } from '../support/lsp';
@@ -68,24 +73,36 @@ write(
 const alertDoc = write(join(team, 'alerts/HighLatency.md'), '# Alert: HighLatency\n\n## Meaning\n\nThe p95 latency of the API is above 2 s.\n\n## Impact\n\n[Who or what is affected]\n\n## Diagnosis\n\n| **Field** | Value |\n|---|---|\n| **Severity** | SEV-9 |\n');
 const serviceDoc = write(join(team, 'services/ledger/runbook.md'), '# System Runbook: Ledger\n');
 
-test('the nearest .runbookrc.json is found by walking up from the document', () => {
-  const store = new ConfigStore();
-  assert.equal(store.find(alertDoc), join(team, '.runbookrc.json'));
-  assert.equal(store.find(join(root, 'elsewhere/x.md')), undefined);
+/** The team repository in memory, for the policy's unit tests. */
+function teamPolicy(): { policy: Policy; fs: MemoryFileSystem } {
+  const fs = new MemoryFileSystem();
+  for (const path of [join(team, 'templates/alert.md'), join(team, '.runbookrc.json'), alertDoc, serviceDoc]) fs.write(path, readFileSync(path, 'utf8'));
+  return { policy: new Policy({ fs }), fs };
+}
+
+const modelOf = (path: string, text: string) => buildModel(URI.file(path).toString(), 1, text, new ChunkParser(), true);
+
+test('the nearest .runbookrc.json is found by walking up from the document', async () => {
+  const { policy } = teamPolicy();
+  assert.equal((await policy.configFor(URI.file(alertDoc)))?.uri, URI.file(join(team, '.runbookrc.json')).toString());
+  assert.equal(await policy.configFor(URI.file(join(root, 'elsewhere/x.md'))), undefined);
 });
 
-test('config and overrides merge: editor settings < config file < matching overrides < front matter', () => {
-  const config = new ConfigStore().load(join(team, '.runbookrc.json'));
-  assert.deepEqual(config.problems, []);
-  const forAlert = effectiveSettings({ ...defaultSettings, rules: { 'table-shape': 'info' } }, config, alertDoc);
-  assert.equal(forAlert.template, join(team, 'templates/alert.md'));
+test('config and overrides merge: editor settings < config file < matching overrides < front matter', async () => {
+  const { policy } = teamPolicy();
+  const forAlert = await policy.resolve(URI.file(alertDoc).toString(), modelOf(alertDoc, readFileSync(alertDoc, 'utf8')), { ...defaultSettings, rules: { 'table-shape': 'info' } });
+  assert.deepEqual(forAlert.config?.problems, []);
+  assert.equal(forAlert.template, URI.file(join(team, 'templates/alert.md')).toString());
+  assert.deepEqual(forAlert.schema.sections.map((s) => s.title), ['Meaning', 'Impact', 'Diagnosis', 'Mitigation', 'Escalation']);
   assert.deepEqual(forAlert.settings.rules, { 'table-shape': 'info', 'empty-section': 'off', placeholder: 'error', 'missing-section': 'warning' });
-  assert.equal(forAlert.matchPath, 'alerts/HighLatency.md');
-  const forService = effectiveSettings(defaultSettings, config, serviceDoc);
+  // The config's "files" globs match paths relative to its folder: alerts/HighLatency.md.
+  assert.equal(forAlert.isRunbook, true);
+  const forService = await policy.resolve(URI.file(serviceDoc).toString(), modelOf(serviceDoc, '# Ledger notes\n'), defaultSettings);
   assert.equal(forService.template, '');
   assert.equal(forService.settings.rules['missing-section'], undefined);
-  const fm = effectiveSettings(defaultSettings, config, serviceDoc, '../../templates/alert.md');
-  assert.equal(fm.template, join(team, 'templates/alert.md'));
+  assert.equal(forService.isRunbook, true, 'services/ledger/runbook.md matches **/*runbook*.md');
+  const fm = await policy.resolve(URI.file(serviceDoc).toString(), modelOf(serviceDoc, '---\nrunbook-template: ../../templates/alert.md\n---\n# Ledger\n'), defaultSettings);
+  assert.equal(fm.template, URI.file(join(team, 'templates/alert.md')).toString());
 });
 
 test('a team template: the alert runbook is checked against Meaning/Impact/Diagnosis/Mitigation', async () => {
@@ -117,12 +134,13 @@ test('the CLI finds the config, applies the override and its template', () => {
   assert.ok(!rules.some((x: string) => x.startsWith('empty-section')));
 });
 
-test('bad configs: invalid JSON, unknown rule, unknown severity, missing template', () => {
-  const problems = (text: string) => parseConfig(join(root, '.runbookrc.json'), text).problems.map((p) => `${p.fatal ? 'fatal' : 'warn'}: ${p.message}`);
-  assert.match(problems('{ "rules": ')[0], /^fatal: \.runbookrc\.json is not valid JSON/);
-  assert.match(problems('{ "rules": { "no-such-rule": "error" } }')[0], /^warn: Unknown rule "no-such-rule"/);
-  assert.match(problems('{ "rules": { "placeholder": "loud" } }')[0], /^warn: Unknown severity "loud" for "placeholder"/);
-  assert.match(problems('{ "template": "missing.md" }')[0], /^fatal: Template "missing.md" does not exist/);
+test('bad configs: invalid JSON, unknown rule, unknown severity, missing template', async () => {
+  const fs = new MemoryFileSystem();
+  const problems = async (text: string) => (await parseConfig(fs, URI.file(join(root, '.runbookrc.json')), text)).problems.map((p) => `${p.fatal ? 'fatal' : 'warn'}: ${p.message}`);
+  assert.match((await problems('{ "rules": '))[0], /^fatal: \.runbookrc\.json is not valid JSON/);
+  assert.match((await problems('{ "rules": { "no-such-rule": "error" } }'))[0], /^warn: Unknown rule "no-such-rule"/);
+  assert.match((await problems('{ "rules": { "placeholder": "loud" } }'))[0], /^warn: Unknown severity "loud" for "placeholder"/);
+  assert.match((await problems('{ "template": "missing.md" }'))[0], /^fatal: Template "missing.md" does not exist/);
   const bad = join(root, 'bad');
   write(join(bad, '.runbookrc.json'), '{ "template": "nope.md" }');
   write(join(bad, 'runbook.md'), '# System Runbook: X\n');

@@ -6,7 +6,7 @@ import { LineIndex } from '../../server/src/service/model/text';
 import { isRunbook } from '../../server/src/service/features/detect';
 import { builtinTemplate } from '../../server/src/service/template/builtin';
 import { defaultSettings } from '../../server/src/service/settings';
-import { normalizeSettings } from '../../server/src/settings';
+import { normalizeSettings } from '../../server/src/service/settings';
 import { lintRule, marked } from '../support/lint';
 
 const model = (text: string, uri = 'file:///w/doc.md') => buildModel(uri, 1, text, new ChunkParser());

@@ -12,7 +12,7 @@ import { hover } from './features/hover';
 import { isRunbook } from './features/detect';
 import { fixAllAction, fixAllEdits, quickFixes, FIX_ALL_KIND } from './features/codeActions';
 import { insertMissingSections, markReviewed, newRunbookText, updateToc } from './features/commands';
-import type { LinkResolver, OffsetEdit } from './rules/types';
+import type { LinkResolver, OffsetEdit, RuleSession } from './rules/types';
 import { missingSection } from './rules/missing-section';
 import { summarize, type RunbookSummary } from './features/summary';
 import { summaryLens, type LensCommands } from './features/codeLens';
@@ -95,8 +95,8 @@ export class RunbookLanguageService {
   }
 
   /** Diagnostics of the document; with `links`, links to other Markdown files are checked too. Undefined when cancelled. */
-  diagnostics(model: DocumentModel, schema: TemplateSchema, settings: RunbookSettings, today: string, isCancelled?: IsCancelled, links?: LinkResolver): Promise<Diagnostic[] | undefined> {
-    return computeDiagnostics(model, schema, settings, today, isCancelled, this.getMatch(model, schema), links);
+  diagnostics(model: DocumentModel, schema: TemplateSchema, settings: RunbookSettings, today: string, isCancelled?: IsCancelled, links?: LinkResolver, session?: RuleSession): Promise<Diagnostic[] | undefined> {
+    return computeDiagnostics(model, schema, settings, today, isCancelled, this.getMatch(model, schema), links, session);
   }
 
   /** Completeness, placeholders, problems and review status of a runbook, from its diagnostics. */

@@ -14,17 +14,20 @@ export function uriPath(uri: string): string {
   return path.replace(/\\/g, '/');
 }
 
-const matchers = new Map<string, (path: string) => boolean>();
+/** Tests paths against lists of globs (case-insensitive), compiling each list once. */
+export class GlobMatcher {
+  private compiled = new Map<string, (path: string) => boolean>();
 
-/** True when the path matches one of the globs (case-insensitive). */
-export function matchesGlobs(path: string, globs: string[]): boolean {
-  const key = globs.join('\u0000');
-  let isMatch = matchers.get(key);
-  if (!isMatch) {
-    isMatch = picomatch(globs, { nocase: true, dot: true });
-    matchers.set(key, isMatch);
+  /** True when the path matches one of the globs; a leading `/` is optional. */
+  matches(path: string, globs: readonly string[]): boolean {
+    const key = globs.join('\u0000');
+    let isMatch = this.compiled.get(key);
+    if (!isMatch) {
+      isMatch = picomatch([...globs], { nocase: true, dot: true });
+      this.compiled.set(key, isMatch);
+    }
+    return isMatch(path) || isMatch(path.replace(/^\/+/, ''));
   }
-  return isMatch(path) || isMatch(path.replace(/^\/+/, ''));
 }
 
 /**
@@ -33,12 +36,12 @@ export function matchesGlobs(path: string, globs: string[]): boolean {
  * `runbook: true` (or names a template). `path` is what the globs match: the document's path, or its path
  * relative to the configuration file whose globs these are.
  */
-export function isRunbook(model: DocumentModel, schema: TemplateSchema, globs: string[], path = uriPath(model.uri)): boolean {
+export function isRunbook(model: DocumentModel, schema: TemplateSchema, globs: string[], path = uriPath(model.uri), matcher = new GlobMatcher()): boolean {
   const fm = model.frontMatter;
   if (fm && (/^(true|yes)$/i.test(fm['runbook'] ?? '') || fm['runbook-template'])) return true;
   if (fm && /^(false|no)$/i.test(fm['runbook'] ?? '')) return false;
   const first = model.headings[0];
   const prefix = schema.titlePrefix?.toLowerCase();
   if (first && prefix && first.text.toLowerCase().startsWith(prefix)) return true;
-  return matchesGlobs(path, globs);
+  return matcher.matches(path, globs);
 }

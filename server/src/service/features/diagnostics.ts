@@ -2,7 +2,7 @@ import type { Diagnostic, DiagnosticSeverity, TextEdit } from 'vscode-languagese
 import type { DocumentModel } from '../model/document';
 import { matchTemplate, type Match } from '../match';
 import { rules } from '../rules/index';
-import type { Finding, LinkResolver, RuleContext, RuleId, Severity } from '../rules/types';
+import type { Finding, LinkResolver, RuleContext, RuleId, RuleSession, Severity } from '../rules/types';
 import { suppressionsOf } from './suppressions';
 import { keepBreaksApart } from '../edits';
 import type { RunbookSettings } from '../settings';
@@ -37,8 +37,9 @@ export async function findingsOf(
   isCancelled: IsCancelled = () => false,
   match: Match = matchTemplate(model, schema),
   links?: LinkResolver,
+  session?: RuleSession,
 ): Promise<{ finding: Finding; severity: Exclude<Severity, 'off'> }[] | undefined> {
-  const ctx: RuleContext = { model, schema, match, today, links };
+  const ctx: RuleContext = { model, schema, match, today, links, session };
   const out: { finding: Finding; severity: Exclude<Severity, 'off'> }[] = [];
   const suppressions = suppressionsOf(model);
   for (const finding of suppressions.problems) out.push({ finding, severity: 'warning' });
@@ -86,8 +87,9 @@ export async function computeDiagnostics(
   isCancelled?: IsCancelled,
   match?: Match,
   links?: LinkResolver,
+  session?: RuleSession,
 ): Promise<Diagnostic[] | undefined> {
-  const findings = await findingsOf(model, schema, settings, today, isCancelled, match, links);
+  const findings = await findingsOf(model, schema, settings, today, isCancelled, match, links, session);
   return findings?.map(({ finding, severity }) => toDiagnostic(model, finding, severity));
 }
 

@@ -6,63 +6,12 @@ import { fieldRows } from '../rules/fields';
 import { cellValue, isIsoDate } from '../rules/util';
 import { uriPath } from './detect';
 
+import type { ReviewStatus, RunbookSummary, SectionStatus } from '../../protocol';
+
+export type { ReviewStatus, RunbookSummary, SectionStatus, WorkspaceRunbook, WorkspaceSummary } from '../../protocol';
+
 /** A review is "due soon" this many days ahead of its Next Review date. */
 export const DUE_SOON_DAYS = 14;
-
-/** Where the runbook stands against its Next Review date. */
-export interface ReviewStatus {
-  status: 'overdue' | 'due-soon' | 'ok' | 'unknown';
-  /** The Next Review date when it is a real date. */
-  date?: string;
-  /** Days until the date (negative when overdue). */
-  days?: number;
-}
-
-/** A top-level section of the runbook, present or missing. */
-export interface SectionStatus {
-  /** The heading as the document writes it, or the template's heading when the section is missing. */
-  heading: string;
-  /** The template's title without numbering (`Rollback Procedures`); the heading for a section of the document's own. */
-  title: string;
-  present: boolean;
-  /** Line of the heading (0-based) when present. */
-  line?: number;
-  /** The template has this section; false for a section the document adds. */
-  template: boolean;
-  optional: boolean;
-}
-
-/** What the Runbooks view, the code lens and the status bar show about one runbook. */
-export interface RunbookSummary {
-  title: string;
-  sections: { present: number; expected: number };
-  placeholders: number;
-  errors: number;
-  warnings: number;
-  review: ReviewStatus;
-  /** Top-level sections in document order, missing ones where the template puts them. */
-  outline: SectionStatus[];
-  /** `14/15 sections · 3 placeholders` */
-  completeness: string;
-  /** The completeness and the review status: `14/15 sections · 3 placeholders · review overdue` */
-  text: string;
-}
-
-/** One runbook of the workspace, as returned by `runbook/workspaceSummary`. */
-export interface WorkspaceRunbook {
-  uri: string;
-  summary: RunbookSummary;
-}
-
-/** The answer to `runbook/workspaceSummary`. */
-export interface WorkspaceSummary {
-  /** Every indexed or open runbook, sorted by path. */
-  runbooks: WorkspaceRunbook[];
-  /** Markdown files seen in the workspace folders (runbooks or not). */
-  markdownFiles: number;
-  /** The first scan of the workspace is still running. */
-  indexing: boolean;
-}
 
 /** Whole days from `from` to `to` (both YYYY-MM-DD). */
 function daysBetween(from: string, to: string): number {

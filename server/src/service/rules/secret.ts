@@ -252,44 +252,30 @@ export const secret: Rule = {
   defaultSeverity: 'error',
   description:
     'A credential is in the runbook (private key, cloud access key, API token, password in a URL or a `password:` line): store it in a secret manager and reference it by name.',
-  async check({ model }) {
+  async check({ model, session }) {
     const text = model.text;
     if (!text) return [];
     const found: Found[] = [];
-    const previous = scanned.get(model.uri);
+    const previous = session?.state.get('secret') as Map<string, Found[]> | undefined;
     const current = new Map<string, Found[]>();
-    let slice = performance.now();
     for (const [from, to] of pieces(text)) {
       const content = from === 0 && to === text.length ? text : text.slice(from, to);
       const key = fingerprint(text, from, to);
       let inPiece = previous?.get(key) ?? current.get(key);
       if (!inPiece) {
-        // Let the server read its messages (a newer version, a cancellation) between long stretches of scanning.
-        if (performance.now() - slice > 30) {
-          await new Promise((resolve) => setTimeout(resolve, 0));
-          slice = performance.now();
-        }
+        await session?.checkpoint();
         inPiece = await scan(content);
       }
       current.set(key, inPiece);
       for (const f of inPiece) found.push({ ...f, start: f.start + from, end: f.end + from });
     }
-    scanned.delete(model.uri);
-    scanned.set(model.uri, current);
-    if (scanned.size > CACHED_DOCUMENTS) scanned.delete(scanned.keys().next().value!);
+    // What secretlint found in each piece of this version (by the piece's fingerprint, offsets within the
+    // piece): the next check re-scans only the pieces an edit changed. Fingerprints, not text, are kept.
+    session?.state.set('secret', current);
     await labelServiceAccountKeys(model, found);
     return dedupe(found).map((f) => finding(f, text));
   },
 };
-
-/**
- * What secretlint found in each piece of the documents checked last (by URI, then by the piece's
- * fingerprint; offsets within the piece): an edit re-scans only the pieces it changed. Only the last
- * version of each document is kept. Keys are fingerprints rather than the pieces, so the cache holds no
- * text.
- */
-const scanned = new Map<string, Map<string, Found[]>>();
-const CACHED_DOCUMENTS = 32;
 
 /**
  * Length and two independent 32-bit hashes (FNV-1a and a multiplicative one) of text[from, to): a piece

@@ -72,6 +72,14 @@ export interface LinkResolver {
   resolve(path: string): LinkTarget | 'missing' | undefined;
 }
 
+/** What one document's checks share: state a rule keeps between checks, and the host's checkpoint. */
+export interface RuleSession {
+  /** Per rule id; owned by the service and dropped when the document closes. */
+  state: Map<string, unknown>;
+  /** Long rules call it between their steps; the host decides whether its event loop runs there. */
+  checkpoint: () => Promise<void> | void;
+}
+
 export interface RuleContext {
   model: DocumentModel;
   schema: TemplateSchema;
@@ -80,6 +88,8 @@ export interface RuleContext {
   today: string;
   /** Resolves links to other files; without it only links inside the document are checked. */
   links?: LinkResolver;
+  /** Absent when a rule runs outside a check (commands, tests): no state is kept and nothing pauses. */
+  session?: RuleSession;
 }
 
 export interface Rule {

@@ -1,9 +1,7 @@
 import { availableParallelism, loadavg } from 'node:os';
 import { statSync } from 'node:fs';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import type { DocumentModel } from './service/model/document';
-import { LineIndex } from './service/model/text';
-import type { Finding, Severity } from './service/rules/types';
+import type { FileReport } from './report';
 
 /**
  * The CLI checks many files on several cores: the same cli.js runs in worker threads (`workerData`
@@ -22,21 +20,13 @@ export const WORKERS_ENV = 'RUNBOOK_LINT_WORKERS';
 const MIN_FILES = 4;
 const MIN_BYTES = 192 * 1024;
 
-export interface LintedFile {
-  file: string;
-  model: DocumentModel;
-  findings: { finding: Finding; severity: Exclude<Severity, 'off'> }[];
-}
-
 interface Options {
   /** Errors the CLI reports as usage or I/O errors (exit code 2) rather than as internal errors. */
   isUsageError(error: unknown): boolean;
   usageError(message: string): Error;
 }
 
-type FromWorker =
-  | { index: number; text: string; findings: LintedFile['findings']; stderr: string[] }
-  | { index: number; error: string; usage: boolean; stderr: string[] };
+type FromWorker = { index: number; report: FileReport; stderr: string[] } | { index: number; error: string; usage: boolean; stderr: string[] };
 
 interface ToWorker {
   index: number;
@@ -54,11 +44,11 @@ export function isLintWorker(): boolean {
  * Lints the files in order with `lintFile`, on several threads when there are enough of them.
  * In a worker thread it serves the main thread instead and resolves to undefined when told to stop.
  */
-export async function lintFiles(files: string[], lintFile: (file: string) => Promise<LintedFile>, options: Options): Promise<LintedFile[] | undefined> {
+export async function lintFiles(files: string[], lintFile: (file: string) => Promise<FileReport>, options: Options): Promise<FileReport[] | undefined> {
   if (isLintWorker()) return serve(lintFile, options);
   const workers = workerCount(files);
   if (!workers) {
-    const results: LintedFile[] = [];
+    const results: FileReport[] = [];
     for (const file of files) results.push(await lintFile(file));
     return results;
   }
@@ -85,7 +75,7 @@ function workerCount(files: string[]): number {
 }
 
 /** Main thread: hands out files biggest first, lints some itself, and puts the results in order. */
-async function inParallel(files: string[], lintFile: (file: string) => Promise<LintedFile>, options: Options, count: number): Promise<LintedFile[]> {
+async function inParallel(files: string[], lintFile: (file: string) => Promise<FileReport>, options: Options, count: number): Promise<FileReport[]> {
   const size = (f: string) => {
     try {
       return statSync(f).size;
@@ -94,7 +84,7 @@ async function inParallel(files: string[], lintFile: (file: string) => Promise<L
     }
   };
   const queue = files.map((file, index) => ({ file, index, size: size(file) })).sort((a, b) => b.size - a.size || a.index - b.index);
-  const results: (LintedFile | undefined)[] = new Array(files.length);
+  const results: (FileReport | undefined)[] = new Array(files.length);
   const errors: ({ error: unknown } | undefined)[] = new Array(files.length);
   const stderr: string[][] = files.map(() => []);
   let failed = false;
@@ -144,7 +134,7 @@ async function inParallel(files: string[], lintFile: (file: string) => Promise<L
           errors[m.index] = { error: m.usage ? options.usageError(m.error) : new Error(m.error) };
           failed = true;
         } else {
-          results[m.index] = { file: files[m.index], model: detachedModel(m.text), findings: m.findings };
+          results[m.index] = m.report;
         }
         send();
       });
@@ -176,11 +166,11 @@ async function inParallel(files: string[], lintFile: (file: string) => Promise<L
     const failure = errors[i];
     if (failure) throw failure.error;
   }
-  return results as LintedFile[];
+  return results as FileReport[];
 }
 
 /** Worker thread: lints the files it is sent, one at a time, until the main thread stops it. */
-function serve(lintFile: (file: string) => Promise<LintedFile>, options: Options): Promise<undefined> {
+function serve(lintFile: (file: string) => Promise<FileReport>, options: Options): Promise<undefined> {
   const port = parentPort!;
   let captured: string[] = [];
   process.stderr.write = ((chunk: string | Uint8Array) => {
@@ -191,8 +181,7 @@ function serve(lintFile: (file: string) => Promise<LintedFile>, options: Options
     captured = [];
     let reply: FromWorker;
     try {
-      const r = await lintFile(file);
-      reply = { index, text: r.model.text, findings: r.findings, stderr: captured };
+      reply = { index, report: await lintFile(file), stderr: captured };
     } catch (error) {
       const usage = options.isUsageError(error);
       reply = { index, error: usage ? (error as Error).message : ((error as Error).stack ?? String(error)), usage, stderr: captured };
@@ -206,9 +195,4 @@ function serve(lintFile: (file: string) => Promise<LintedFile>, options: Options
   });
   // Never resolves: the main thread terminates the worker when every file is done.
   return new Promise<undefined>(() => undefined);
-}
-
-/** What the output needs of a model linted in a worker: its text and line index. */
-function detachedModel(text: string): DocumentModel {
-  return { text, lines: new LineIndex(text) } as unknown as DocumentModel;
 }

@@ -1,5 +1,7 @@
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
-import { startServer } from './server';
+import { startServer } from '../server';
+import { nodeClock } from './clock';
+import { nodeFileSystem } from './fs';
 
 // The only place that knows the transport: --stdio (any editor), --node-ipc (VS Code) or --socket=N.
 const args = process.argv.slice(2);
@@ -11,4 +13,9 @@ if (!args.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsWith('--s
   process.stderr.write('Usage: runbook-language-server --stdio | --node-ipc | --socket=<port>\nStarts the Runbook Tools language server; editors start it for you.\n');
   process.exit(2);
 }
-startServer(createConnection(ProposedFeatures.all));
+startServer(createConnection(ProposedFeatures.all), {
+  fs: () => nodeFileSystem,
+  clock: nodeClock,
+  yieldNow: () => new Promise((resolve) => setImmediate(resolve)),
+  indexLimit: Number(process.env.RUNBOOK_INDEX_LIMIT) || undefined,
+});

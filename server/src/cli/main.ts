@@ -1,0 +1,263 @@
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { relative, resolve, sep } from 'node:path';
+import picomatch from 'picomatch';
+import { URI } from 'vscode-uri';
+import { createRunbookService } from '../service/runbookService';
+import { decodeUtf8 } from '../service/host';
+import { defaultSettings, normalizeRules, type RunbookSettings } from '../service/settings';
+import { applyEdits } from '../service/edits';
+import { LineIndex } from '../service/model/text';
+import type { RunbookConfig } from '../service/workspace/config';
+import { nodeFileSystem } from '../node/fs';
+import { nodeClock } from '../node/clock';
+import { lintFiles } from './worker';
+import { jsonOutput, sarifOutput, textOutput, VERSION } from './formats';
+import type { FileReport } from './report';
+
+const USAGE = `Usage: runbook-lint [options] <files, directories or globs...>
+
+Checks Markdown runbooks against the runbook template. A file named on the command line is always
+checked; in a directory or a glob, only the files the editor treats as runbooks are: those matching the
+configuration's "files" globs (default **/*runbook*.md, **/runbooks/**/*.md), those whose first heading
+starts like the template's title ("System Runbook"), and those whose front matter says "runbook: true".
+Walks skip node_modules and dot-folders.
+
+Options:
+  --format <text|json|sarif>   output format (default: text)
+  --template <path>            template to check against, instead of the configuration's (a runbook's
+                               front matter "runbook-template" still chooses its own)
+  --config <path>              configuration file (default: the nearest .runbookrc.json above each file)
+  --rule <id>=<severity>       set a rule's severity: off, info, warning, error (repeatable)
+  --all-markdown               check every Markdown file of directories and globs, runbook or not
+  --fix                        apply every safe fix (inserts missing parts, fills date placeholders)
+                               and write the files in place; then report what is left
+  --help, --version
+
+Exit codes: 0 no error-severity finding, 1 at least one error, 2 usage or I/O error.
+`;
+
+interface Options {
+  format: 'text' | 'json' | 'sarif';
+  template: string;
+  rules: RunbookSettings['rules'];
+  inputs: string[];
+  fix: boolean;
+  config: string;
+  allMarkdown: boolean;
+}
+
+class UsageError extends Error {}
+
+function parseArgs(argv: string[]): Options | 'help' | 'version' {
+  const options: Options = { format: 'text', template: '', rules: {}, inputs: [], fix: false, config: '', allMarkdown: false };
+  const problems: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = (name: string) => {
+      const eq = arg.indexOf('=');
+      if (eq > 0) return arg.slice(eq + 1);
+      const next = argv[++i];
+      if (next === undefined) throw new UsageError(`${name} needs a value.`);
+      return next;
+    };
+    if (arg === '--help' || arg === '-h') return 'help';
+    if (arg === '--version') return 'version';
+    if (arg === '--fix') options.fix = true;
+    else if (arg === '--all-markdown') options.allMarkdown = true;
+    else if (arg === '--format' || arg.startsWith('--format=')) {
+      const format = value('--format');
+      if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`Unknown format "${format}": use text, json or sarif.`);
+      options.format = format;
+    } else if (arg === '--config' || arg.startsWith('--config=')) {
+      options.config = value('--config');
+    } else if (arg === '--template' || arg.startsWith('--template=')) {
+      options.template = value('--template');
+    } else if (arg === '--rule' || arg.startsWith('--rule=')) {
+      const spec = arg === '--rule' ? value('--rule') : arg.slice('--rule='.length);
+      const [id, severity] = spec.split('=');
+      Object.assign(options.rules, normalizeRules({ [id]: severity }, '--rule', problems));
+    } else if (arg === '--') {
+      options.inputs.push(...argv.slice(i + 1));
+      break;
+    } else if (arg.startsWith('-') && arg !== '-') {
+      throw new UsageError(`Unknown option "${arg}".`);
+    } else {
+      options.inputs.push(arg);
+    }
+  }
+  if (problems.length) throw new UsageError(problems.join('\n'));
+  if (!options.inputs.length) throw new UsageError('No files given.');
+  return options;
+}
+
+/** A path as the person sees it: relative to the working directory when inside it. */
+function shown(uri: URI): string {
+  const rel = relative(process.cwd(), uri.fsPath);
+  return rel && !rel.startsWith('..') && !rel.startsWith(sep) ? rel : uri.fsPath;
+}
+
+type Walk = (folder: URI, out: URI[]) => Promise<unknown>;
+
+/**
+ * The files to check, in a stable order: paths as given (always checked), and the Markdown files of
+ * directories and globs, walked as the editor's index walks a workspace folder.
+ */
+async function expandInputs(inputs: string[], walk: Walk): Promise<{ files: string[]; named: Set<string> }> {
+  const files: string[] = [];
+  const named = new Set<string>();
+  for (const input of inputs) {
+    const scan = picomatch.scan(input);
+    if (scan.isGlob) {
+      const found: URI[] = [];
+      await walk(URI.file(resolve(scan.base || '.')), found);
+      const isMatch = picomatch(input.replace(/^\.\//, ''), { dot: true });
+      const matched = found.map(shown).filter((f) => isMatch(f.split(sep).join('/'))).sort();
+      if (!matched.length) throw new UsageError(`No files match "${input}".`);
+      files.push(...matched);
+      continue;
+    }
+    let stat;
+    try {
+      stat = statSync(input);
+    } catch {
+      throw new UsageError(`File not found: ${input}`);
+    }
+    if (stat.isDirectory()) {
+      const found: URI[] = [];
+      await walk(URI.file(resolve(input)), found);
+      if (!found.length) throw new UsageError(`No Markdown files (*.md, *.markdown) in ${input}`);
+      files.push(...found.map(shown).sort());
+    } else {
+      files.push(input);
+      named.add(resolve(input));
+    }
+  }
+  return { files: [...new Set(files)], named };
+}
+
+function readText(file: string): string {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (error) {
+    throw new UsageError(`Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  const text = decodeUtf8(bytes);
+  if (text === undefined) throw new UsageError(`${file} is not UTF-8 text.`);
+  return text;
+}
+
+/** Prints a configuration file's problems once; a fatal one stops the run. */
+function configReporter(): { report(config: RunbookConfig): void; fatal(): string | undefined } {
+  const reported = new Set<string>();
+  let fatal: string | undefined;
+  return {
+    report(config) {
+      if (reported.has(config.uri)) return;
+      reported.add(config.uri);
+      const path = URI.parse(config.uri).fsPath;
+      const lines = new LineIndex(config.text);
+      for (const p of config.problems) {
+        const at = lines.positionAt(p.start);
+        process.stderr.write(`runbook-lint: ${path}:${at.line + 1}:${at.character + 1}: ${p.message}\n`);
+      }
+      if (config.problems.some((p) => p.fatal)) fatal ??= `${path} cannot be used; fix it or pass --config with another file.`;
+    },
+    fatal: () => fatal,
+  };
+}
+
+async function main(argv: string[]): Promise<number> {
+  let options: Options | 'help' | 'version';
+  try {
+    options = parseArgs(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`runbook-lint: ${error.message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (options === 'help') {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (options === 'version') {
+    process.stdout.write(`runbook-lint ${VERSION}\n`);
+    return 0;
+  }
+  try {
+    if (options.config && !statSync(options.config, { throwIfNoEntry: false })) throw new UsageError(`Configuration file not found: ${options.config}`);
+    const templateProblems: string[] = [];
+    const configs = configReporter();
+    const cliSettings: RunbookSettings = { ...defaultSettings, maxFileSize: Infinity };
+    const service = createRunbookService({
+      fs: nodeFileSystem,
+      clock: nodeClock,
+      // The size limit is the editor's, to keep typing fast; CI checks every file whole.
+      settings: () => cliSettings,
+      layers: {
+        config: options.config ? URI.file(resolve(options.config)).toString() : undefined,
+        template: options.template ? URI.file(resolve(options.template)).toString() : undefined,
+        rules: options.rules,
+      },
+    });
+    service.on({ problem: (m) => templateProblems.push(m), config: (c) => configs.report(c) });
+    // The working directory is the CLI's workspace folder: `/` links start there, globs match below it.
+    await service.setWorkspaceFolders([URI.file(process.cwd()).toString()], false);
+    const { files, named } = await expandInputs(options.inputs, (folder, out) => service.policy.walk(folder, out));
+
+    const lintFile = async (file: string): Promise<FileReport> => {
+      let text = readText(file);
+      const uri = URI.file(resolve(file)).toString();
+      const asRunbook = named.has(resolve(file)) || options.allMarkdown;
+      const doc = (version: number) => ({ uri, version, getText: () => text });
+      let result = await service.check(doc(1), undefined, { asRunbook });
+      const stop = configs.fatal() ?? (templateProblems.length ? templateProblems.join('\n') + '.' : undefined);
+      if (stop) throw new UsageError(stop);
+      if (options.fix && result?.isRunbook) {
+        const edits = await service.fixAll(doc(1), { asRunbook });
+        if (edits.length) {
+          text = applyEdits(text, edits);
+          try {
+            writeFileSync(file, text);
+          } catch (error) {
+            throw new UsageError(`Cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+          }
+          result = await service.check(doc(2), undefined, { asRunbook });
+        }
+      }
+      service.close(uri);
+      return { file, uri, isRunbook: !!result?.isRunbook, diagnostics: result?.diagnostics ?? [], summary: result?.summary };
+    };
+    // Many files are linted on several cores, in worker threads running this same script.
+    const all = await lintFiles(files, lintFile, { isUsageError: (e) => e instanceof UsageError, usageError: (m) => new UsageError(m) });
+    if (!all) return 0; // a worker thread: the main thread prints
+    const reports = all.filter((r) => r.isRunbook);
+    if (!reports.length && all.length) {
+      const which = all.length === 1 ? 'the Markdown file found is not a runbook' : `none of the ${all.length} Markdown files found is a runbook`;
+      process.stderr.write(`runbook-lint: ${which} (a runbook matches the "files" globs, starts with the template's title or says "runbook: true" in its front matter); --all-markdown checks every file.\n`);
+    }
+    const output = options.format === 'json' ? jsonOutput(reports) : options.format === 'sarif' ? sarifOutput(reports) : textOutput(reports, !!process.stdout.isTTY && !process.env.NO_COLOR);
+    process.stdout.write(output + '\n');
+    return reports.some((r) => r.diagnostics.some((d) => d.severity === 1)) ? 1 : 0;
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`runbook-lint: ${error.message}\n`);
+    return 2;
+  }
+}
+
+// `runbook-lint ... | head` closes the pipe early; that is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: Error) => {
+    process.stderr.write(`runbook-lint: internal error: ${error.stack ?? error.message}\n`);
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,112 @@
+/**
+ * The Runbook Tools protocol on top of LSP: request, notification and command names and their
+ * payloads, shared by the client, the servers (Node and browser) and the tests. It imports nothing, so
+ * the client can take it without taking the server.
+ */
+
+/** Where the runbook stands against its Next Review date. */
+export interface ReviewStatus {
+  status: 'overdue' | 'due-soon' | 'ok' | 'unknown';
+  /** The Next Review date when it is a real date. */
+  date?: string;
+  /** Days until the date (negative when overdue). */
+  days?: number;
+}
+
+/** A top-level section of the runbook, present or missing. */
+export interface SectionStatus {
+  /** The heading as the document writes it, or the template's heading when the section is missing. */
+  heading: string;
+  /** The template's title without numbering (`Rollback Procedures`); the heading for a section of the document's own. */
+  title: string;
+  present: boolean;
+  /** Line of the heading (0-based) when present. */
+  line?: number;
+  /** The template has this section; false for a section the document adds. */
+  template: boolean;
+  optional: boolean;
+}
+
+/** What the Runbooks view, the code lens and the status bar show about one runbook. */
+export interface RunbookSummary {
+  title: string;
+  sections: { present: number; expected: number };
+  placeholders: number;
+  errors: number;
+  warnings: number;
+  review: ReviewStatus;
+  /** Top-level sections in document order, missing ones where the template puts them. */
+  outline: SectionStatus[];
+  /** `14/15 sections · 3 placeholders` */
+  completeness: string;
+  /** The completeness and the review status: `14/15 sections · 3 placeholders · review overdue` */
+  text: string;
+}
+
+/** One runbook of the workspace. */
+export interface WorkspaceRunbook {
+  uri: string;
+  summary: RunbookSummary;
+}
+
+/** Request `runbook/workspaceSummary`: every runbook of the workspace, or those whose URIs are given. */
+export const WORKSPACE_SUMMARY_REQUEST = 'runbook/workspaceSummary';
+export interface WorkspaceSummaryParams {
+  uris?: string[];
+}
+export interface WorkspaceSummary {
+  /** Every indexed or open runbook, sorted by path. */
+  runbooks: WorkspaceRunbook[];
+  /** Markdown files seen in the workspace folders (runbooks or not). */
+  markdownFiles: number;
+  /** The first scan of the workspace is still running. */
+  indexing: boolean;
+}
+
+/** Notification `runbook/workspaceChanged`: these runbooks' summaries changed (any of them when `uris` is absent). */
+export const WORKSPACE_CHANGED_NOTIFICATION = 'runbook/workspaceChanged';
+export interface WorkspaceChangedParams {
+  uris?: string[];
+}
+
+/** Notification `runbook/documentStatus`: whether an open document is a runbook, so the client can enable its commands. */
+export const DOCUMENT_STATUS_NOTIFICATION = 'runbook/documentStatus';
+export interface DocumentStatusParams {
+  uri: string;
+  isRunbook: boolean;
+}
+
+/** What a command that edits a runbook answers. */
+export interface CommandResult {
+  applied: boolean;
+  /** Why nothing was applied. */
+  reason?: string;
+  /** How many edits were applied. */
+  edits?: number;
+}
+
+/** Commands the server runs (`workspace/executeCommand`), with their arguments and results. */
+export interface ServerCommands {
+  'runbook.server.insertMissingSections': { args: [uri: string]; result: CommandResult };
+  'runbook.server.insertSection': { args: [uri: string, title: string]; result: CommandResult };
+  'runbook.server.updateToc': { args: [uri: string]; result: CommandResult };
+  'runbook.server.markReviewed': { args: [uri: string]; result: CommandResult };
+  /** The text of a new runbook for a system, from the template that applies in the folder. */
+  'runbook.server.newRunbookText': { args: [systemName: string, folderUri?: string]; result: string };
+}
+export type ServerCommand = keyof ServerCommands;
+
+export const SERVER_COMMANDS = {
+  insertMissingSections: 'runbook.server.insertMissingSections',
+  insertSection: 'runbook.server.insertSection',
+  updateToc: 'runbook.server.updateToc',
+  markReviewed: 'runbook.server.markReviewed',
+  newRunbookText: 'runbook.server.newRunbookText',
+} as const satisfies Record<string, ServerCommand>;
+
+/** The client's palette commands that run a server command on the active runbook. */
+export const PALETTE_COMMANDS = {
+  'runbook.insertMissingSections': SERVER_COMMANDS.insertMissingSections,
+  'runbook.updateToc': SERVER_COMMANDS.updateToc,
+  'runbook.markReviewed': SERVER_COMMANDS.markReviewed,
+} as const;

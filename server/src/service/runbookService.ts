@@ -1,0 +1,454 @@
+import { URI } from 'vscode-uri';
+import type {
+  CodeAction,
+  CodeActionContext,
+  CodeLens,
+  CompletionList,
+  Diagnostic,
+  DocumentSymbol,
+  FoldingRange,
+  Hover,
+  Location,
+  Position,
+  SymbolInformation,
+  TextEdit,
+} from 'vscode-languageserver-types';
+import { NEVER_CANCELLED, readText, silentLogger, systemClock, type CancellationToken, type Checkpoint, type Clock, type FileSystem, type Logger } from './host';
+import { RunbookLanguageService, type TextDocumentLike } from './languageService';
+import type { DocumentModel } from './model/document';
+import { LineIndex } from './model/text';
+import { markdownLinkPath } from './rules/broken-link';
+import type { LinkResolver, OffsetEdit, RuleSession } from './rules/types';
+import { defaultSettings, type RunbookSettings } from './settings';
+import type { RunbookSummary, WorkspaceSummary } from './features/summary';
+import type { LensCommands } from './features/codeLens';
+import { outlineHeadings } from './features/workspaceSymbols';
+import type { RunbookConfig } from './workspace/config';
+import { documentKey, WorkspaceIndex, type Analysis, type Outline } from './workspace/index';
+import { Policy, type Layers, type Resolution } from './workspace/policy';
+import { parseUri } from './workspace/paths';
+
+/** What a host gives the service. Only `fs` is required. */
+export interface RunbookServiceOptions {
+  fs: FileSystem;
+  logger?: Logger;
+  clock?: Clock;
+  /** The editor's `runbook.*` settings at a scope (a document's or a workspace folder's URI), normalised. Defaults when absent. */
+  settings?(scope: string): Promise<RunbookSettings> | RunbookSettings;
+  /** Layers on top of the configuration files (the CLI's flags). */
+  layers?: Layers;
+  /** Where long work lets the host's event loop run; the host's scheduler decides how. */
+  checkpoint?: Checkpoint;
+  /** Most Markdown files the workspace index reads. */
+  indexLimit?: number;
+}
+
+/** The result of checking a document. */
+export interface CheckResult {
+  /** The policy treats the document as a runbook: the client enables its commands. */
+  isRunbook: boolean;
+  diagnostics: Diagnostic[];
+  /** Set when the runbook was checked (not when it is over the size limit). */
+  summary?: RunbookSummary;
+}
+
+export interface CheckOptions {
+  /** Check the document whatever the policy says of it (the CLI's files named on the command line, --all-markdown). */
+  asRunbook?: boolean;
+}
+
+/** Edits a command computed for a document, or why there are none. */
+export type CommandEdits = { uri: string; version: number | null; edits: TextEdit[]; label: string } | { reason: string };
+
+/** Listeners the host registers to hear what the service found without being asked. */
+export interface ServiceEvents {
+  /** Diagnostics of a closed runbook or of a configuration file (an empty list clears them). */
+  publish?(uri: string, diagnostics: Diagnostic[]): void;
+  /** Summaries changed: of these documents, or of any when `uris` is undefined. */
+  workspaceChanged?(uris?: string[]): void;
+  /** Open documents that must be checked again (a file they link to changed). */
+  recheck?(uris: string[]): void;
+  /** Something the person should hear about (a template that cannot be read). */
+  problem?(message: string): void;
+  /** A configuration file was read: its problems. */
+  config?(config: RunbookConfig): void;
+}
+
+interface Context {
+  model: DocumentModel;
+  resolution: Resolution;
+}
+
+/** The diagnostic an over-size runbook gets instead of being checked. */
+function tooLargeDiagnostic(maxFileSize: number): Diagnostic {
+  const size = (maxFileSize / 1_000_000).toLocaleString('en');
+  return {
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: 3,
+    source: 'runbook',
+    message: `Not checked: the document is larger than runbook.maxFileSize (${size} MB).`,
+  };
+}
+
+/** The link paths of a model that point at other Markdown files. */
+function linkPaths(model: DocumentModel): string[] {
+  const out: string[] = [];
+  for (const link of model.links) {
+    const path = markdownLinkPath(link);
+    if (path !== undefined) out.push(path);
+  }
+  return out;
+}
+
+const outlineOf = (model: DocumentModel): Outline => ({ headings: outlineHeadings(model), anchors: model.anchors });
+
+/**
+ * The runbook language service with its workspace: the engine (template, model, rules, features)
+ * behind a host's file system, logger and clock. It owns the models, the policy (configuration,
+ * templates, which files are runbooks), the workspace index and cross-file links. Every method takes
+ * the document and the request's parameters and answers an LSP result; the host only transports.
+ */
+export class RunbookService {
+  readonly engine = new RunbookLanguageService();
+  readonly policy: Policy;
+  readonly index: WorkspaceIndex;
+  private readonly fs: FileSystem;
+  private readonly logger: Logger;
+  private readonly clock: Clock;
+  private readonly checkpoint: Checkpoint;
+  private readonly events: ServiceEvents = {};
+  /** The resolution of each open document's last parsed version. */
+  private resolutions = new Map<string, { model: DocumentModel; generation: number; editor: RunbookSettings; resolution: Resolution }>();
+  /** What rules keep between checks of an open document (secretlint's results per piece). */
+  private ruleState = new Map<string, Map<string, unknown>>();
+
+  constructor(private readonly options: RunbookServiceOptions) {
+    this.fs = options.fs;
+    this.logger = options.logger ?? silentLogger;
+    this.clock = options.clock ?? systemClock;
+    this.checkpoint = options.checkpoint ?? (() => undefined);
+    this.policy = new Policy({
+      fs: options.fs,
+      layers: options.layers,
+      onTemplateProblem: (message) => {
+        this.logger.warn(`${message}; using the built-in System Runbook template.`);
+        this.events.problem?.(`${message}; using the built-in System Runbook template.`);
+      },
+      onConfig: (config) => this.configRead(config),
+    });
+    this.index = new WorkspaceIndex(
+      options.fs,
+      this.policy,
+      {
+        analyse: (uri, text) => this.analyseClosed(uri, text),
+        outline: (uri, text) => this.outlineClosed(uri, text),
+        publish: (uri, diagnostics) => this.events.publish?.(uri, diagnostics),
+        changed: (uris) => this.events.workspaceChanged?.(uris),
+        recheckOpen: (uris) => this.events.recheck?.(uris),
+        pause: async () => {
+          await this.checkpoint();
+        },
+      },
+      this.logger,
+      options.indexLimit,
+    );
+  }
+
+  /** Registers the host's listeners (one set; a later call replaces those it names). */
+  on(events: ServiceEvents): void {
+    Object.assign(this.events, events);
+  }
+
+  /** Today's date as the host's clock tells it. */
+  today(): string {
+    return this.clock.today();
+  }
+
+  // --- Workspace -----------------------------------------------------------------------------------
+
+  /**
+   * Sets the workspace folders (URIs) and, unless `index` is false (the CLI), indexes those that are
+   * new; resolves when their first scan is done.
+   */
+  async setWorkspaceFolders(folders: readonly string[], index = true): Promise<void> {
+    const before = new Set(this.policy.workspaceFolders.map((f) => f.toString()));
+    const normalised = folders.map(documentKey);
+    this.policy.setWorkspaceFolders(normalised);
+    this.resolutions.clear();
+    this.index.removeOutside();
+    const added = normalised.filter((f) => !before.has(f));
+    if (index && added.length) await this.index.addFolders(added);
+  }
+
+  /** Editor settings changed: everything is resolved and checked again. */
+  settingsChanged(): void {
+    this.policy.changed();
+    this.resolutions.clear();
+    this.index.reanalyseAll();
+  }
+
+  /** Files were created (1), changed (2) or deleted (3); answers whether every open document must be checked again. */
+  filesChanged(changes: readonly { uri: string; type: 1 | 2 | 3 }[]): boolean {
+    const keys = changes.map((c) => documentKey(c.uri));
+    const everything = this.policy.filesChanged(keys);
+    changes.forEach((change, i) => {
+      if (keys[i].endsWith('/.runbookrc.json')) {
+        if (change.type === 3) this.events.publish?.(keys[i], []);
+        return;
+      }
+      this.index.fileChanged(keys[i], change.type);
+    });
+    if (everything) {
+      this.resolutions.clear();
+      this.index.reanalyseAll();
+    }
+    return everything;
+  }
+
+  /** Every runbook of the workspace (or those asked for) with its summary. */
+  workspaceSummary(uris?: string[]): WorkspaceSummary {
+    return { runbooks: this.index.summaries(uris), markdownFiles: this.index.markdownFiles, indexing: this.index.indexing };
+  }
+
+  /** Sections, subsections and components of the workspace's runbooks that match the query. */
+  workspaceSymbols(query: string): SymbolInformation[] {
+    return this.engine.workspaceSymbols(this.index.symbolSources(), query);
+  }
+
+  // --- Documents -----------------------------------------------------------------------------------
+
+  private editorSettings(scope: string): Promise<RunbookSettings> {
+    return Promise.resolve(this.options.settings?.(scope) ?? defaultSettings);
+  }
+
+  /** Closed files take their editor settings from their workspace folder: one request per folder, not per file. */
+  private scopeOf(uri: string): string {
+    const parsed = parseUri(uri);
+    return (parsed && this.policy.folderOf(parsed)?.toString()) ?? uri;
+  }
+
+  /** A cancellation check between rules: the host's checkpoint, then the token. */
+  private step(token: CancellationToken): () => Promise<boolean> {
+    return async () => {
+      await this.checkpoint();
+      return token.isCancellationRequested;
+    };
+  }
+
+  private session(uri: string | undefined): RuleSession {
+    let state: Map<string, unknown> | undefined;
+    if (uri) {
+      state = this.ruleState.get(uri);
+      if (!state) this.ruleState.set(uri, (state = new Map()));
+    }
+    return { state: state ?? new Map(), checkpoint: this.checkpoint };
+  }
+
+  private async resolutionOf(uri: string, model: DocumentModel, editor: RunbookSettings): Promise<Resolution> {
+    const cached = this.resolutions.get(uri);
+    if (cached && cached.model === model && cached.editor === editor && cached.generation === this.policy.generation) return cached.resolution;
+    const generation = this.policy.generation;
+    const resolution = await this.policy.resolve(uri, model, editor);
+    if (generation === this.policy.generation) this.resolutions.set(uri, { model, generation, editor, resolution });
+    return resolution;
+  }
+
+  /** The model and resolution of an open runbook under the size limit; undefined for anything else. */
+  private async context(doc: TextDocumentLike, options: CheckOptions = {}): Promise<Context | undefined> {
+    const editor = await this.editorSettings(doc.uri);
+    if (!editor.enable || this.policy.tooLarge(doc.getText(), editor)) return undefined;
+    const model = this.engine.getModel(doc);
+    const resolution = await this.resolutionOf(doc.uri, model, editor);
+    return resolution.isRunbook || options.asRunbook ? { model, resolution } : undefined;
+  }
+
+  private async links(uri: string, model: DocumentModel): Promise<{ resolver: LinkResolver; targets: Set<string> }> {
+    return this.index.resolveLinks(uri, linkPaths(model));
+  }
+
+  /**
+   * Checks an open document: its diagnostics (none for a document that is not a runbook), and what
+   * the index keeps of it. Undefined when the token was cancelled meanwhile.
+   */
+  async check(doc: TextDocumentLike, token: CancellationToken = NEVER_CANCELLED, options: CheckOptions = {}): Promise<CheckResult | undefined> {
+    const editor = await this.editorSettings(doc.uri);
+    if (token.isCancellationRequested) return undefined;
+    if (!editor.enable) return { isRunbook: false, diagnostics: [] };
+    const text = doc.getText();
+    if (this.policy.tooLarge(text, editor)) {
+      // Only a runbook hears that it was not checked; its start tells (path, front matter, first heading).
+      const head = this.engine.parseDetached({ uri: doc.uri, version: doc.version, getText: () => text.slice(0, 65536) });
+      if (!options.asRunbook && !(await this.policy.resolve(doc.uri, head, editor)).isRunbook) return { isRunbook: false, diagnostics: [] };
+      this.logger.info(`Skipped ${doc.uri}: larger than runbook.maxFileSize.`);
+      return { isRunbook: true, diagnostics: [tooLargeDiagnostic(editor.maxFileSize)] };
+    }
+    // A first open, or an edit of much of the text, parses in slices: the host keeps answering meanwhile.
+    if (!(await this.engine.prepareModel(doc, this.step(token)))) return undefined;
+    const model = this.engine.getModel(doc);
+    const resolution = await this.resolutionOf(doc.uri, model, editor);
+    if (token.isCancellationRequested) return undefined;
+    if (!resolution.isRunbook && !options.asRunbook) {
+      this.index.setOpen(doc.uri, { uri: doc.uri, version: doc.version, outline: outlineOf(model) });
+      return { isRunbook: false, diagnostics: [] };
+    }
+    const { resolver, targets } = await this.links(doc.uri, model);
+    const { settings, schema } = resolution;
+    const diagnostics = await this.engine.diagnostics(model, schema, settings, this.today(), this.step(token), resolver, this.session(doc.uri));
+    if (!diagnostics || token.isCancellationRequested) return undefined;
+    const summary = this.engine.summary(model, schema, diagnostics, this.today());
+    const analysis: Analysis = { title: summary.title, sectionDepth: schema.sectionDepth, diagnostics, summary, publish: true, template: resolution.template, linkTargets: targets };
+    this.index.setOpen(doc.uri, { uri: doc.uri, version: doc.version, outline: outlineOf(model), analysis });
+    return { isRunbook: true, diagnostics, summary };
+  }
+
+  /** Forgets a closed document: its model, resolution and rule state; the file's analysis applies again. */
+  close(uri: string): void {
+    this.engine.close(uri);
+    this.resolutions.delete(uri);
+    this.ruleState.delete(uri);
+    this.index.close(uri);
+  }
+
+  private async analyseClosed(uri: string, text: string): Promise<{ outline: Outline; analysis?: Analysis }> {
+    const editor = await this.editorSettings(this.scopeOf(uri));
+    if (this.policy.tooLarge(text, editor)) return { outline: WorkspaceIndex.emptyOutline };
+    const model = this.engine.parseDetached({ uri, version: 0, getText: () => text });
+    const outline = outlineOf(model);
+    if (!editor.enable) return { outline };
+    const resolution = await this.policy.resolve(uri, model, editor);
+    if (!resolution.isRunbook) return { outline };
+    const { resolver, targets } = await this.links(uri, model);
+    const { settings, schema } = resolution;
+    const diagnostics = (await this.engine.diagnostics(model, schema, settings, this.today(), this.step(NEVER_CANCELLED), resolver, this.session(undefined))) ?? [];
+    const summary = this.engine.summary(model, schema, diagnostics, this.today());
+    return { outline, analysis: { title: summary.title, sectionDepth: schema.sectionDepth, diagnostics, summary, publish: settings.workspaceDiagnostics, template: resolution.template, linkTargets: targets } };
+  }
+
+  private async outlineClosed(uri: string, text: string): Promise<Outline> {
+    const editor = await this.editorSettings(this.scopeOf(uri));
+    return this.policy.tooLarge(text, editor) ? WorkspaceIndex.emptyOutline : outlineOf(this.engine.parseDetached({ uri, version: 0, getText: () => text }));
+  }
+
+  /** Problems of a configuration file, as diagnostics on that file. */
+  private configRead(config: RunbookConfig): void {
+    const lines = new LineIndex(config.text);
+    for (const p of config.problems) this.logger.warn(`${URI.parse(config.uri).scheme === 'file' ? URI.parse(config.uri).fsPath : config.uri}: ${p.message}`);
+    this.events.config?.(config);
+    this.events.publish?.(
+      config.uri,
+      config.problems.map((p) => ({ range: lines.range(p.start, p.end), severity: p.fatal ? 1 : 2, source: 'runbook', code: 'config', message: p.message })),
+    );
+  }
+
+  // --- Requests ------------------------------------------------------------------------------------
+
+  async hover(doc: TextDocumentLike, position: Position, _token: CancellationToken = NEVER_CANCELLED): Promise<Hover | null> {
+    const ctx = await this.context(doc);
+    return (ctx && this.engine.hover(ctx.model, ctx.resolution.schema, position)) ?? null;
+  }
+
+  async completions(doc: TextDocumentLike, position: Position, _token: CancellationToken = NEVER_CANCELLED): Promise<CompletionList | null> {
+    const ctx = await this.context(doc);
+    return ctx ? this.engine.completions(ctx.model, ctx.resolution.schema, position, this.today()) : null;
+  }
+
+  async documentSymbols(doc: TextDocumentLike, _token: CancellationToken = NEVER_CANCELLED): Promise<DocumentSymbol[] | null> {
+    const ctx = await this.context(doc);
+    return ctx ? this.engine.documentSymbols(ctx.model, ctx.resolution.schema) : null;
+  }
+
+  async foldingRanges(doc: TextDocumentLike, _token: CancellationToken = NEVER_CANCELLED): Promise<FoldingRange[] | null> {
+    const ctx = await this.context(doc);
+    return ctx ? this.engine.foldingRanges(ctx.model) : null;
+  }
+
+  async definition(doc: TextDocumentLike, position: Position, _token: CancellationToken = NEVER_CANCELLED): Promise<Location | null> {
+    const ctx = await this.context(doc);
+    if (!ctx) return null;
+    const { resolver } = await this.links(doc.uri, ctx.model);
+    return this.engine.definition(ctx.model, position, resolver) ?? null;
+  }
+
+  /** The summary lens at the top of a runbook. */
+  async codeLenses(doc: TextDocumentLike, commands: LensCommands, _token: CancellationToken = NEVER_CANCELLED): Promise<CodeLens[] | null> {
+    const ctx = await this.context(doc);
+    return ctx ? this.engine.codeLenses(ctx.model, await this.summaryOf(doc.uri, ctx), commands) : null;
+  }
+
+  /** The summary of an open runbook: from its last check when that was this version, else computed now. */
+  private async summaryOf(uri: string, ctx: Context): Promise<RunbookSummary> {
+    const checked = this.index.openDocument(uri);
+    if (checked?.analysis && checked.version === ctx.model.version) return checked.analysis.summary;
+    const { resolver } = await this.links(uri, ctx.model);
+    const { settings, schema } = ctx.resolution;
+    const diagnostics = (await this.engine.diagnostics(ctx.model, schema, settings, this.today(), undefined, resolver, this.session(uri))) ?? [];
+    return this.engine.summary(ctx.model, schema, diagnostics, this.today());
+  }
+
+  /** Quick fixes and fix-all; undefined when the token was cancelled while fix-all ran. */
+  async codeActions(doc: TextDocumentLike, context: CodeActionContext, token: CancellationToken = NEVER_CANCELLED): Promise<CodeAction[] | null | undefined> {
+    const ctx = await this.context(doc);
+    if (!ctx) return null;
+    const { settings, schema } = ctx.resolution;
+    return this.engine.codeActions(ctx.model, schema, settings, context, this.today(), this.step(token));
+  }
+
+  /** Every safe fix of a runbook as offset edits of its text (the CLI's --fix); none for other documents. */
+  async fixAll(doc: TextDocumentLike, options: CheckOptions = {}): Promise<OffsetEdit[]> {
+    const ctx = await this.context(doc, options);
+    return ctx ? this.engine.fixAll(ctx.model, ctx.resolution.schema, ctx.resolution.settings, this.today()) : [];
+  }
+
+  // --- Commands ------------------------------------------------------------------------------------
+
+  /** A runbook to run a command on: the open document, else the file (edited without a version). */
+  private async commandContext(uri: string, doc: TextDocumentLike | undefined): Promise<(Context & { version: number | null }) | undefined> {
+    if (doc) {
+      const ctx = await this.context(doc);
+      return ctx && { ...ctx, version: doc.version };
+    }
+    const parsed = parseUri(uri);
+    const text = parsed && (await readText(this.fs, parsed));
+    if (text === undefined || text === null) return undefined;
+    const editor = await this.editorSettings(this.scopeOf(uri));
+    if (!editor.enable || this.policy.tooLarge(text, editor)) return undefined;
+    const model = this.engine.parseDetached({ uri, version: 0, getText: () => text });
+    const resolution = await this.policy.resolve(uri, model, editor);
+    return resolution.isRunbook ? { model, resolution, version: null } : undefined;
+  }
+
+  private async commandEdits(uri: string, doc: TextDocumentLike | undefined, label: string, compute: (ctx: Context) => OffsetEdit[] | Promise<OffsetEdit[]>): Promise<CommandEdits> {
+    const ctx = await this.commandContext(uri, doc);
+    if (!ctx) return { reason: 'Not a runbook document.' };
+    const edits = await compute(ctx);
+    return { uri, version: ctx.version, label, edits: edits.map((e) => ({ range: ctx.model.lines.range(e.start, e.end), newText: e.newText })) };
+  }
+
+  insertMissingSections(uri: string, doc?: TextDocumentLike): Promise<CommandEdits> {
+    return this.commandEdits(uri, doc, 'Insert all missing sections', (c) => this.engine.insertMissingSections(c.model, c.resolution.schema, this.today()));
+  }
+
+  async insertSection(uri: string, title: string, doc?: TextDocumentLike): Promise<CommandEdits> {
+    const result = await this.commandEdits(uri, doc, `Insert section "${title}"`, (c) => this.engine.insertSection(c.model, c.resolution.schema, title, this.today()));
+    return 'edits' in result && !result.edits.length ? { reason: `"${title}" is not a missing section of this runbook.` } : result;
+  }
+
+  updateToc(uri: string, doc?: TextDocumentLike): Promise<CommandEdits> {
+    return this.commandEdits(uri, doc, 'Update table of contents', (c) => this.engine.updateToc(c.model, c.resolution.schema));
+  }
+
+  markReviewed(uri: string, doc?: TextDocumentLike): Promise<CommandEdits> {
+    return this.commandEdits(uri, doc, 'Mark as reviewed', (c) => this.engine.markReviewed(c.model, c.resolution.schema, this.today()));
+  }
+
+  /** The text of a new runbook for a system, from the template that applies at the top of the folder. */
+  async newRunbookText(systemName: string, folder?: string): Promise<string> {
+    const editor = await this.editorSettings(folder ?? '');
+    return this.engine.newRunbook(await this.policy.templateForNew(folder, editor), systemName);
+  }
+}
+
+/** Creates the runbook service over a host's file system, logger and clock. */
+export function createRunbookService(options: RunbookServiceOptions): RunbookService {
+  return new RunbookService(options);
+}

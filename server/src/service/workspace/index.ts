@@ -1,0 +1,330 @@
+import { URI } from 'vscode-uri';
+import type { Diagnostic } from 'vscode-languageserver-types';
+import { FileType, readText, type FileSystem, type Logger } from '../host';
+import type { LinkResolver, LinkTarget } from '../rules/types';
+import type { RunbookSummary, WorkspaceRunbook } from '../features/summary';
+import type { OutlineHeading, SymbolSource } from '../features/workspaceSymbols';
+import type { Policy } from './policy';
+import { parseUri } from './paths';
+
+/** Headings and anchors of a Markdown document: what links to it and workspace symbols need. */
+export interface Outline {
+  headings: OutlineHeading[];
+  anchors: ReadonlySet<string>;
+}
+
+/** What checking a runbook found; kept per file so nothing needs the document again. */
+export interface Analysis {
+  title: string;
+  sectionDepth: number;
+  diagnostics: Diagnostic[];
+  summary: RunbookSummary;
+  /** Publish the diagnostics while the file is closed (`runbook.diagnostics.workspace`). */
+  publish: boolean;
+  /** Keys of the Markdown files its links point at, so a change there checks it again. */
+  linkTargets: ReadonlySet<string>;
+  /** URI of the template file it follows ('' for the built-in template). */
+  template: string;
+}
+
+/** One document as the index knows it: a file, or the open version that takes precedence. */
+export interface IndexedDocument {
+  uri: string;
+  outline: Outline;
+  /** Set for runbooks only. */
+  analysis?: Analysis;
+  /** The version of an open document (undefined for the file). */
+  version?: number;
+}
+
+/** What the service does for the index: analyse text as it would an open document, and tell the host. */
+export interface IndexHost {
+  /** Outline and, for a runbook, analysis of a file that is not open. */
+  analyse(uri: string, text: string): Promise<{ outline: Outline; analysis?: Analysis }>;
+  /** Outline only, for a file that a link points at before the scan reached it. */
+  outline(uri: string, text: string): Promise<Outline>;
+  /** Diagnostics for a closed file (an empty list clears them). */
+  publish(uri: string, diagnostics: Diagnostic[]): void;
+  /** Summaries changed: of these documents, or of any when `uris` is undefined. */
+  changed(uris?: string[]): void;
+  /** Open documents whose links point at a file that changed, appeared or went away: check them again. */
+  recheckOpen(uris: string[]): void;
+  /** Lets the host's event loop run between files. */
+  pause(): Promise<void>;
+}
+
+interface FileEntry extends IndexedDocument {
+  /** Read only because a link points at it: outline, no analysis yet. */
+  linkOnly: boolean;
+  /** The client shows diagnostics for this file that a new analysis must replace or clear. */
+  published: boolean;
+}
+
+const EMPTY_OUTLINE: Outline = { headings: [], anchors: new Set() };
+
+function outlineKey(outline: Outline | undefined): string {
+  return outline ? [...outline.anchors].sort().join('\n') : '';
+}
+
+/** The key of a document: its URI in one spelling, so the client's and the file system's compare equal. */
+export function documentKey(uri: string): string {
+  return parseUri(uri)?.toString() ?? uri;
+}
+
+/**
+ * Every Markdown file of the workspace folders: runbooks are checked in the background, one file at a
+ * time with a pause in between, and kept current on file events. Open documents are overlaid on the
+ * files and take precedence in everything the index answers.
+ */
+export class WorkspaceIndex {
+  private files = new Map<string, FileEntry>();
+  private open = new Map<string, IndexedDocument>();
+  private urgent = new Set<string>();
+  private background = new Set<string>();
+  private working = false;
+  private scans = 0;
+  /** Bumped when a file is removed, so an analysis that was running then is dropped. */
+  private removals = new Map<string, number>();
+
+  constructor(
+    private readonly fs: FileSystem,
+    private readonly policy: Policy,
+    private readonly host: IndexHost,
+    private readonly logger: Logger,
+    private readonly limit = 5000,
+  ) {}
+
+  /** The first scan (or a rescan) is still running. */
+  get indexing(): boolean {
+    return this.scans > 0 || this.working;
+  }
+
+  /** Markdown files of the workspace folders that the index has read. */
+  get markdownFiles(): number {
+    let n = 0;
+    for (const f of this.files.values()) if (!f.linkOnly) n++;
+    return n;
+  }
+
+  /** Indexes the Markdown files of these workspace folders, added to those already indexed. */
+  async addFolders(folders: readonly string[]): Promise<void> {
+    this.scans++;
+    try {
+      const started = Date.now();
+      const found: URI[] = [];
+      const room = this.limit - this.markdownFiles - this.background.size;
+      const unknown = (uri: URI) => !this.files.get(uri.toString()) || this.files.get(uri.toString())!.linkOnly;
+      let capped = false;
+      for (const folder of folders) if (!capped) capped = await this.policy.walk(URI.parse(folder), found, room, unknown);
+      if (capped) this.logger.info(`Workspace index: stopped at ${this.limit} Markdown files; runbooks beyond them are checked only when opened.`);
+      for (const uri of found) this.background.add(uri.toString());
+      this.logger.info(`Workspace index: ${found.length} Markdown files found in ${Date.now() - started} ms; checking runbooks in the background.`);
+    } finally {
+      this.scans--;
+    }
+    this.host.changed();
+    await this.work();
+  }
+
+  /** Forgets the files outside the workspace folders (after folders were removed) and clears their diagnostics. */
+  removeOutside(): void {
+    for (const [key, entry] of [...this.files]) if (!entry.linkOnly && !this.policy.folderOf(URI.parse(key))) this.remove(key);
+  }
+
+  /** A file was created, changed (1, 2) or deleted (3). */
+  fileChanged(uri: string, type: 1 | 2 | 3): void {
+    const key = documentKey(uri);
+    if (type === 3) {
+      // A deleted folder arrives as one event for the folder.
+      const under = key + '/';
+      for (const known of [...this.files.keys()]) if (known === key || known.startsWith(under)) this.remove(known);
+      return;
+    }
+    const parsed = parseUri(key);
+    if (!parsed || !this.policy.isIndexable(parsed)) return;
+    if (!this.files.has(key) && this.markdownFiles >= this.limit) return;
+    this.urgent.add(key);
+    void this.work();
+  }
+
+  /** Checks every indexed file again (settings, a configuration or a template changed). */
+  reanalyseAll(): void {
+    for (const [key, entry] of this.files) if (!entry.linkOnly) this.background.add(key);
+    this.host.changed();
+    void this.work();
+  }
+
+  /** The open version of a document, which takes precedence over its file until it closes. */
+  setOpen(uri: string, document: IndexedDocument): void {
+    const key = documentKey(uri);
+    const before = this.open.get(key) ?? this.files.get(key);
+    this.open.set(key, document);
+    if (outlineKey(before?.outline) !== outlineKey(document.outline)) this.targetChanged(key);
+    const wasRunbook = !!before?.analysis;
+    if (wasRunbook !== !!document.analysis || (document.analysis && JSON.stringify(before?.analysis?.summary) !== JSON.stringify(document.analysis.summary))) {
+      this.host.changed([uri]);
+    }
+  }
+
+  /** The document closed: its file's analysis applies again (or its diagnostics are cleared). */
+  close(uri: string): void {
+    const key = documentKey(uri);
+    const document = this.open.get(key);
+    this.open.delete(key);
+    const file = this.files.get(key);
+    if (file && !file.linkOnly) {
+      // The client shows the open version's diagnostics: the file's analysis must replace them.
+      file.published = true;
+      this.urgent.add(key);
+      void this.work();
+    } else {
+      this.host.publish(uri, []);
+      if (document?.analysis) this.host.changed([uri]);
+    }
+    if (outlineKey(document?.outline) !== outlineKey(file?.outline)) this.targetChanged(key);
+  }
+
+  /** The open document as last checked. */
+  openDocument(uri: string): IndexedDocument | undefined {
+    return this.open.get(documentKey(uri));
+  }
+
+  /**
+   * Finds, reading what it does not know yet, the documents that the given link paths of a document
+   * point at, and answers a resolver over them for the rules; `targets` holds their keys.
+   */
+  async resolveLinks(fromUri: string, paths: Iterable<string>): Promise<{ resolver: LinkResolver; targets: Set<string> }> {
+    const from = parseUri(fromUri);
+    const found = new Map<string, LinkTarget | 'missing'>();
+    const targets = new Set<string>();
+    if (from && from.scheme !== 'untitled') {
+      for (const path of paths) {
+        if (found.has(path)) continue;
+        const key = this.policy.linkTarget(from, path).toString();
+        targets.add(key);
+        found.set(path, await this.target(key));
+      }
+    }
+    return { resolver: { resolve: (path) => found.get(path) }, targets };
+  }
+
+  private async target(key: string): Promise<LinkTarget | 'missing'> {
+    const known = this.open.get(key) ?? this.files.get(key);
+    if (known) return { uri: known.uri, anchors: known.outline.anchors, headings: known.outline.headings };
+    const uri = URI.parse(key);
+    const text = (await this.fs.stat(uri))?.type === FileType.File ? await readText(this.fs, uri) : undefined;
+    if (text === undefined) return 'missing';
+    const outline = await this.host.outline(key, text);
+    // A scan or an open document may have got there while the file was read.
+    const now = this.open.get(key) ?? this.files.get(key);
+    if (now) return { uri: now.uri, anchors: now.outline.anchors, headings: now.outline.headings };
+    const entry: FileEntry = { uri: key, outline, linkOnly: true, published: false };
+    this.files.set(key, entry);
+    return { uri: key, anchors: entry.outline.anchors, headings: entry.outline.headings };
+  }
+
+  /** Every runbook: the open version where there is one, else the file's. */
+  runbooks(): (IndexedDocument & { analysis: Analysis })[] {
+    const out: (IndexedDocument & { analysis: Analysis })[] = [];
+    for (const doc of this.open.values()) if (doc.analysis) out.push(doc as IndexedDocument & { analysis: Analysis });
+    for (const [key, file] of this.files) if (file.analysis && !this.open.has(key)) out.push(file as IndexedDocument & { analysis: Analysis });
+    return out;
+  }
+
+  /** Summaries of every runbook (or of the given documents), sorted by path. */
+  summaries(uris?: string[]): WorkspaceRunbook[] {
+    const wanted = uris && new Set(uris.map(documentKey));
+    return this.runbooks()
+      .map((d) => ({ d, key: documentKey(d.uri) }))
+      .filter(({ key }) => !wanted || wanted.has(key))
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+      .map(({ d }) => ({ uri: d.uri, summary: d.analysis.summary }));
+  }
+
+  /** Runbooks as sources of workspace symbols. */
+  symbolSources(): SymbolSource[] {
+    return this.runbooks().map((d) => ({ uri: d.uri, title: d.analysis.title, sectionDepth: d.analysis.sectionDepth, headings: d.outline.headings }));
+  }
+
+  private remove(key: string): void {
+    this.removals.set(key, (this.removals.get(key) ?? 0) + 1);
+    const entry = this.files.get(key);
+    if (!entry) return;
+    this.files.delete(key);
+    this.urgent.delete(key);
+    this.background.delete(key);
+    if (entry.published && !this.open.has(key)) this.host.publish(entry.uri, []);
+    this.targetChanged(key);
+    if (entry.analysis && !this.open.has(key)) this.host.changed([entry.uri]);
+  }
+
+  /** Documents linking to `key` are checked again: files here, open documents by the host. */
+  private targetChanged(key: string): void {
+    for (const [other, entry] of this.files) {
+      if (other !== key && entry.analysis?.linkTargets.has(key)) this.urgent.add(other);
+    }
+    const open = [...this.open].filter(([other, d]) => other !== key && d.analysis?.linkTargets.has(key)).map(([, d]) => d.uri);
+    if (open.length) this.host.recheckOpen(open);
+    void this.work();
+  }
+
+  /** Works through the queue, urgent files first, pausing between files. */
+  private async work(): Promise<void> {
+    if (this.working) return;
+    this.working = true;
+    let checked = 0;
+    const started = Date.now();
+    try {
+      for (;;) {
+        const next = this.urgent.values().next();
+        const key = next.done ? this.background.values().next().value : next.value;
+        if (key === undefined) break;
+        this.urgent.delete(key);
+        this.background.delete(key);
+        await this.host.pause();
+        try {
+          await this.analyse(key);
+          checked++;
+        } catch (error) {
+          this.logger.error(`Workspace index: checking ${key} failed: ${(error as Error).stack ?? error}`);
+        }
+      }
+    } finally {
+      this.working = false;
+    }
+    if (checked > 1) {
+      this.logger.info(`Workspace index: checked ${checked} files in ${Date.now() - started} ms; ${this.runbooks().length} runbooks.`);
+      this.host.changed();
+    }
+  }
+
+  private async analyse(key: string): Promise<void> {
+    const removals = this.removals.get(key);
+    const uri = URI.parse(key);
+    const text = (await this.fs.stat(uri))?.type === FileType.File ? await readText(this.fs, uri) : undefined;
+    if (text === undefined) {
+      this.remove(key);
+      return;
+    }
+    const before = this.files.get(key);
+    const result = await this.host.analyse(key, text);
+    if (this.removals.get(key) !== removals) return;
+    const { outline, analysis } = result;
+    const entry: FileEntry = { uri: key, outline, analysis, linkOnly: false, published: before?.published ?? false };
+    this.files.set(key, entry);
+    if (!this.open.has(key)) {
+      if (analysis?.publish) {
+        this.host.publish(key, analysis.diagnostics);
+        entry.published = true;
+      } else if (entry.published) {
+        this.host.publish(key, []);
+        entry.published = false;
+      }
+      if (!!before?.analysis !== !!analysis || JSON.stringify(before?.analysis?.summary) !== JSON.stringify(analysis?.summary)) this.host.changed([key]);
+    }
+    if (!before || outlineKey(before.outline) !== outlineKey(outline)) this.targetChanged(key);
+  }
+
+  /** An outline for files that are not runbooks or too large to check. */
+  static readonly emptyOutline = EMPTY_OUTLINE;
+}
