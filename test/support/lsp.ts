@@ -1,13 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import type { Diagnostic, WorkspaceEdit } from 'vscode-languageserver-types';
+import { fileURLToPath } from 'node:url';
+import { DOCUMENT_STATUS_NOTIFICATION } from '../../server/src/protocol';
 
 interface PublishDiagnosticsParams {
   uri: string;
   version?: number;
   diagnostics: Diagnostic[];
 }
-import { fileURLToPath } from 'node:url';
 
 export const SERVER = fileURLToPath(new URL('../../server/out/server.js', import.meta.url));
 
@@ -41,7 +42,7 @@ export class LspClient {
       this.appliedEdits.push(p.edit);
       return { applied: true };
     });
-    this.connection.onNotification('runbook/documentStatus', () => undefined);
+    this.connection.onNotification(DOCUMENT_STATUS_NOTIFICATION, () => undefined);
     this.connection.listen();
   }
 

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { CodeAction, CompletionList, DocumentSymbol, FoldingRange, Hover, Location, TextDocumentEdit } from 'vscode-languageserver-types';
 import { LspClient } from '../support/lsp';
 import { edit, example } from '../support/lint';
+import { SERVER_COMMANDS } from '../../server/src/protocol';
 
 // The built server over stdio, driven as an editor drives it: open, change, request.
 
@@ -112,7 +113,7 @@ test('executeCommand updates the table of contents through workspace/applyEdit',
   const uri = 'file:///work/examples/runbooks/toc-runbook.md';
   const text = edit(example, '8. [Rollback Procedures](#section-8-rollback-procedures)\n', '');
   await client.open(uri, text);
-  const result = await client.request<{ applied: boolean }>('workspace/executeCommand', { command: 'runbook.server.updateToc', arguments: [uri] });
+  const result = await client.request<{ applied: boolean }>('workspace/executeCommand', { command: SERVER_COMMANDS.updateToc, arguments: [uri] });
   assert.equal(result.applied, true);
   const change = client.appliedEdits.at(-1)!.documentChanges![0] as TextDocumentEdit;
   assert.equal(change.textDocument.uri, uri);

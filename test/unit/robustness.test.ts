@@ -6,6 +6,7 @@ import { CancellationTokenSource } from 'vscode-jsonrpc';
 import { LspClient } from '../support/lsp';
 import { edit, example, lint } from '../support/lint';
 import { lspLines, offsetOf, rangeProblem } from '../support/generate';
+import { SERVER_COMMANDS } from '../../server/src/protocol';
 
 // Protocol robustness over stdio: the built server (`npm run build`) driven by a client that misbehaves.
 // After each misbehaviour the server must still answer, checked by `stillServing`.
@@ -61,7 +62,7 @@ test('requests for documents the server never saw answer null, and notifications
   assert.equal(await client.request('textDocument/foldingRange', { textDocument }), null);
   const actions = await client.request<unknown[] | null>('textDocument/codeAction', { textDocument, range: { start: position, end: position }, context: { diagnostics: [] } });
   assert.ok(actions === null || (Array.isArray(actions) && actions.length === 0), JSON.stringify(actions));
-  const command = await client.request<{ applied: boolean }>('workspace/executeCommand', { command: 'runbook.server.markReviewed', arguments: [unknown] });
+  const command = await client.request<{ applied: boolean }>('workspace/executeCommand', { command: SERVER_COMMANDS.markReviewed, arguments: [unknown] });
   assert.equal(command.applied, false);
   await client.change(unknown, 2, 'changed');
   await client.connection.sendNotification('textDocument/didClose', { textDocument });

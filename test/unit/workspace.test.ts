@@ -12,7 +12,7 @@ import { builtinTemplate } from '../../server/src/service/template/builtin';
 import { defaultSettings } from '../../server/src/service/settings';
 import { applyEdits } from '../../server/src/service/edits';
 import type { LinkResolver, LinkTarget } from '../../server/src/service/rules/types';
-import type { WorkspaceSummary } from '../../server/src/service/features/summary';
+import { SERVER_COMMANDS, WORKSPACE_CHANGED_NOTIFICATION, WORKSPACE_SUMMARY_REQUEST, type WorkspaceChangedParams, type WorkspaceSummary } from '../../server/src/protocol';
 import { workspaceSymbols } from '../../server/src/service/features/workspaceSymbols';
 
 // The workspace index over a real folder: the built server over stdio, files changed on disk and
@@ -59,7 +59,7 @@ async function eventually<T>(probe: () => Promise<T>, ok: (value: T) => boolean,
   }
 }
 
-const summaryOf = (c: LspClient, uris?: string[]) => c.request<WorkspaceSummary>('runbook/workspaceSummary', uris ? { uris } : {});
+const summaryOf = (c: LspClient, uris?: string[]) => c.request<WorkspaceSummary>(WORKSPACE_SUMMARY_REQUEST, uris ? { uris } : {});
 const indexed = (c: LspClient) => eventually(() => summaryOf(c), (s) => !s.indexing, 'the first scan');
 
 /** The last diagnostics published for a closed file (no version). */
@@ -77,7 +77,7 @@ const changes: ({ uris?: string[] } | undefined)[] = [];
 
 before(async () => {
   client = new LspClient();
-  client.connection.onNotification('runbook/workspaceChanged', (p: { uris?: string[] }) => changes.push(p));
+  client.connection.onNotification(WORKSPACE_CHANGED_NOTIFICATION, (p: WorkspaceChangedParams) => changes.push(p));
   const init = await client.initialize(pathToFileURL(root).href);
   assert.equal(init.capabilities.workspaceSymbolProvider, true);
   assert.ok(init.capabilities.codeLensProvider);
@@ -266,27 +266,27 @@ test('code lens: the summary at the top, running the command that helps most', a
     return lenses[0].command!;
   };
   const missing = await lens(CHECKOUT, draft);
-  assert.deepEqual(missing, { title: '7/14 sections · 3 placeholders · review overdue', command: 'runbook.server.insertMissingSections', arguments: [CHECKOUT] });
+  assert.deepEqual(missing, { title: '7/14 sections · 3 placeholders · review overdue', command: SERVER_COMMANDS.insertMissingSections, arguments: [CHECKOUT] });
   const complete = await lens(PAYMENTS, example);
   assert.deepEqual(complete, { title: '14/14 sections', command: '' });
   const dueSoon = await lens(pathToFileURL(join(root, 'runbooks/due-soon.md')).href, edit(example, '| **Next Review** | 2027-02-20 |', '| **Next Review** | 2026-12-05 |'));
   assert.deepEqual(dueSoon, { title: '14/14 sections · review due in 8 days', command: '' });
   const late = await lens(pathToFileURL(join(root, 'runbooks/late.md')).href, edit(example, '| **Next Review** | 2027-02-20 |', '| **Next Review** | 2026-01-05 |'));
   assert.equal(late.title, '14/14 sections · review overdue');
-  assert.equal(late.command, 'runbook.server.markReviewed');
+  assert.equal(late.command, SERVER_COMMANDS.markReviewed);
   assert.equal(await client.request('textDocument/codeLens', { textDocument: { uri: NOTES } }), null);
 });
 
 test('runbook.server.insertSection inserts one missing section, the missing-section fix', async () => {
   // CHECKOUT is open at version 1 (previous test).
-  const result = await client.request<{ applied: boolean }>('workspace/executeCommand', { command: 'runbook.server.insertSection', arguments: [CHECKOUT, 'Rollback Procedures'] });
+  const result = await client.request<{ applied: boolean }>('workspace/executeCommand', { command: SERVER_COMMANDS.insertSection, arguments: [CHECKOUT, 'Rollback Procedures'] });
   assert.equal(result.applied, true);
   const change = client.appliedEdits.at(-1)!.documentChanges![0] as TextDocumentEdit;
   assert.equal(change.textDocument.uri, CHECKOUT);
   assert.equal(change.edits.length, 1);
   assert.match(change.edits[0].newText, /^## Section 8: Rollback Procedures/m);
   assert.doesNotMatch(change.edits[0].newText, /## Section 9/);
-  const present = await client.request<{ applied: boolean; reason: string }>('workspace/executeCommand', { command: 'runbook.server.insertSection', arguments: [CHECKOUT, 'Architecture'] });
+  const present = await client.request<{ applied: boolean; reason: string }>('workspace/executeCommand', { command: SERVER_COMMANDS.insertSection, arguments: [CHECKOUT, 'Architecture'] });
   assert.equal(present.applied, false);
 });
 
