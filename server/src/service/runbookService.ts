@@ -221,6 +221,15 @@ export class RunbookService {
     return Promise.resolve(this.options.settings?.(scope) ?? defaultSettings);
   }
 
+  /**
+   * The editor settings for a text when the service works on it: Runbook Tools is enabled and the text
+   * is within `runbook.maxFileSize` (the one place the limit is applied). Undefined otherwise.
+   */
+  private async admitted(scope: string, text: string): Promise<RunbookSettings | undefined> {
+    const editor = await this.editorSettings(scope);
+    return editor.enable && !this.policy.tooLarge(text, editor) ? editor : undefined;
+  }
+
   /** Closed files take their editor settings from their workspace folder: one request per folder, not per file. */
   private scopeOf(uri: string): string {
     const parsed = parseUri(uri);
@@ -255,8 +264,8 @@ export class RunbookService {
 
   /** The model and resolution of an open runbook under the size limit; undefined for anything else. */
   private async context(doc: TextDocumentLike, options: CheckOptions = {}): Promise<Context | undefined> {
-    const editor = await this.editorSettings(doc.uri);
-    if (!editor.enable || this.policy.tooLarge(doc.getText(), editor)) return undefined;
+    const editor = await this.admitted(doc.uri, doc.getText());
+    if (!editor) return undefined;
     const model = this.engine.getModel(doc);
     const resolution = await this.resolutionOf(doc.uri, model, editor);
     return resolution.isRunbook || options.asRunbook ? { model, resolution } : undefined;
@@ -310,11 +319,10 @@ export class RunbookService {
   }
 
   private async analyseClosed(uri: string, text: string): Promise<{ outline: Outline; analysis?: Analysis }> {
-    const editor = await this.editorSettings(this.scopeOf(uri));
-    if (this.policy.tooLarge(text, editor)) return { outline: WorkspaceIndex.emptyOutline };
+    const editor = await this.admitted(this.scopeOf(uri), text);
+    if (!editor) return { outline: await this.outlineClosed(uri, text) };
     const model = this.engine.parseDetached({ uri, version: 0, getText: () => text });
     const outline = outlineOf(model);
-    if (!editor.enable) return { outline };
     const resolution = await this.policy.resolve(uri, model, editor);
     if (!resolution.isRunbook) return { outline };
     const { resolver, targets } = await this.links(uri, model);
@@ -324,6 +332,7 @@ export class RunbookService {
     return { outline, analysis: { title: summary.title, sectionDepth: schema.sectionDepth, diagnostics, summary, publish: settings.workspaceDiagnostics, template: resolution.template, linkTargets: targets } };
   }
 
+  /** Headings and anchors of a file that links point at, whether Runbook Tools checks it or not (within the size limit). */
   private async outlineClosed(uri: string, text: string): Promise<Outline> {
     const editor = await this.editorSettings(this.scopeOf(uri));
     return this.policy.tooLarge(text, editor) ? WorkspaceIndex.emptyOutline : outlineOf(this.engine.parseDetached({ uri, version: 0, getText: () => text }));
@@ -410,8 +419,8 @@ export class RunbookService {
     const parsed = parseUri(uri);
     const text = parsed && (await readText(this.fs, parsed));
     if (text === undefined || text === null) return undefined;
-    const editor = await this.editorSettings(this.scopeOf(uri));
-    if (!editor.enable || this.policy.tooLarge(text, editor)) return undefined;
+    const editor = await this.admitted(this.scopeOf(uri), text);
+    if (!editor) return undefined;
     const model = this.engine.parseDetached({ uri, version: 0, getText: () => text });
     const resolution = await this.policy.resolve(uri, model, editor);
     return resolution.isRunbook ? { model, resolution, version: null } : undefined;
