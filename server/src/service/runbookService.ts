@@ -24,7 +24,7 @@ import type { RunbookSummary, WorkspaceSummary } from './features/summary';
 import type { LensCommands } from './features/codeLens';
 import { outlineHeadings } from './features/workspaceSymbols';
 import type { RunbookConfig } from './workspace/config';
-import { documentKey, WorkspaceIndex, type Analysis, type Outline } from './workspace/index';
+import { documentKey, WorkspaceIndex, type Analysis, type FileAnalysis, type Outline } from './workspace/index';
 import { Policy, type Layers, type Resolution } from './workspace/policy';
 import { parseUri } from './workspace/paths';
 
@@ -101,6 +101,19 @@ function linkPaths(model: DocumentModel): string[] {
 }
 
 const outlineOf = (model: DocumentModel): Outline => ({ headings: outlineHeadings(model), anchors: model.anchors });
+
+/** What the index keeps of a checked runbook. */
+function analysisOf(summary: RunbookSummary, sectionDepth: number, diagnostics: Diagnostic[], publish: boolean, template: string, linkTargets: ReadonlySet<string>): Analysis {
+  const problems: Record<string, number> = {};
+  for (const d of diagnostics) problems[String(d.code)] = (problems[String(d.code)] ?? 0) + 1;
+  return { title: summary.title, sectionDepth, summary, problems, publish, template, linkTargets };
+}
+
+/** A diagnostic without the fixes it carries in `data`. */
+function withoutFixes(diagnostic: Diagnostic): Diagnostic {
+  const { data: _data, ...rest } = diagnostic;
+  return rest;
+}
 
 /**
  * The runbook language service with its workspace: the engine (template, model, rules, features)
@@ -305,7 +318,7 @@ export class RunbookService {
     const diagnostics = await this.engine.diagnostics(model, schema, settings, this.today(), this.step(token), resolver, this.session(doc.uri));
     if (!diagnostics || token.isCancellationRequested) return undefined;
     const summary = this.engine.summary(model, schema, diagnostics, this.today());
-    const analysis: Analysis = { title: summary.title, sectionDepth: schema.sectionDepth, diagnostics, summary, publish: true, template: resolution.template, linkTargets: targets };
+    const analysis = analysisOf(summary, schema.sectionDepth, diagnostics, true, resolution.template, targets);
     this.index.setOpen(doc.uri, { uri: doc.uri, version: doc.version, outline: outlineOf(model), analysis });
     return { isRunbook: true, diagnostics, summary };
   }
@@ -318,7 +331,7 @@ export class RunbookService {
     this.index.close(uri);
   }
 
-  private async analyseClosed(uri: string, text: string): Promise<{ outline: Outline; analysis?: Analysis }> {
+  private async analyseClosed(uri: string, text: string): Promise<FileAnalysis> {
     const editor = await this.admitted(this.scopeOf(uri), text);
     if (!editor) return { outline: await this.outlineClosed(uri, text) };
     const model = this.engine.parseDetached({ uri, version: 0, getText: () => text });
@@ -329,7 +342,8 @@ export class RunbookService {
     const { settings, schema } = resolution;
     const diagnostics = (await this.engine.diagnostics(model, schema, settings, this.today(), this.step(NEVER_CANCELLED), resolver, this.session(undefined))) ?? [];
     const summary = this.engine.summary(model, schema, diagnostics, this.today());
-    return { outline, analysis: { title: summary.title, sectionDepth: schema.sectionDepth, diagnostics, summary, publish: settings.workspaceDiagnostics, template: resolution.template, linkTargets: targets } };
+    // A closed file's problems are published without their fixes: fixes are offered on the open document.
+    return { outline, analysis: analysisOf(summary, schema.sectionDepth, diagnostics, settings.workspaceDiagnostics, resolution.template, targets), diagnostics: diagnostics.map(withoutFixes) };
   }
 
   /** Headings and anchors of a file that links point at, whether Runbook Tools checks it or not (within the size limit). */

@@ -13,12 +13,16 @@ export interface Outline {
   anchors: ReadonlySet<string>;
 }
 
-/** What checking a runbook found; kept per file so nothing needs the document again. */
+/**
+ * What checking a runbook found, as the index keeps it for every file: what the features need (the
+ * summary, problems per rule), not the diagnostics, which are published once and then dropped.
+ */
 export interface Analysis {
   title: string;
   sectionDepth: number;
-  diagnostics: Diagnostic[];
   summary: RunbookSummary;
+  /** Problems per rule id. */
+  problems: Record<string, number>;
   /** Publish the diagnostics while the file is closed (`runbook.diagnostics.workspace`). */
   publish: boolean;
   /** Keys of the Markdown files its links point at, so a change there checks it again. */
@@ -39,8 +43,8 @@ export interface IndexedDocument {
 
 /** What the service does for the index: analyse text as it would an open document, and tell the host. */
 export interface IndexHost {
-  /** Outline and, for a runbook, analysis of a file that is not open. */
-  analyse(uri: string, text: string): Promise<{ outline: Outline; analysis?: Analysis }>;
+  /** Outline and, for a runbook, analysis and diagnostics of a file that is not open. */
+  analyse(uri: string, text: string): Promise<FileAnalysis>;
   /** Outline only, for a file that a link points at before the scan reached it. */
   outline(uri: string, text: string): Promise<Outline>;
   /** Diagnostics for a closed file (an empty list clears them). */
@@ -51,6 +55,13 @@ export interface IndexHost {
   recheckOpen(uris: string[]): void;
   /** Lets the host's event loop run between files. */
   pause(): Promise<void>;
+}
+
+/** What analysing a closed file answers: the diagnostics go to the client, the rest stays in the index. */
+export interface FileAnalysis {
+  outline: Outline;
+  analysis?: Analysis;
+  diagnostics?: Diagnostic[];
 }
 
 interface FileEntry extends IndexedDocument {
@@ -85,6 +96,8 @@ export class WorkspaceIndex {
   private scans = 0;
   /** Bumped when a file is removed, so an analysis that was running then is dropped. */
   private removals = new Map<string, number>();
+  /** Files being analysed now. */
+  private analysing = new Set<string>();
 
   constructor(
     private readonly fs: FileSystem,
@@ -190,8 +203,9 @@ export class WorkspaceIndex {
   }
 
   /**
-   * Finds, reading what it does not know yet, the documents that the given link paths of a document
-   * point at, and answers a resolver over them for the rules; `targets` holds their keys.
+   * Finds the documents that the given link paths of a document point at, and answers a resolver over
+   * them for the rules; `targets` holds their keys. A target the index still has to analyse is analysed
+   * now, once, rather than read twice; one it does not keep (outside the workspace) is read for its headings.
    */
   async resolveLinks(fromUri: string, paths: Iterable<string>): Promise<{ resolver: LinkResolver; targets: Set<string> }> {
     const from = parseUri(fromUri);
@@ -209,6 +223,16 @@ export class WorkspaceIndex {
   }
 
   private async target(key: string): Promise<LinkTarget | 'missing'> {
+    // Queued for analysis and not being analysed (a link cycle): analyse it now.
+    if ((this.urgent.has(key) || this.background.has(key)) && !this.analysing.has(key) && !this.open.has(key)) {
+      this.urgent.delete(key);
+      this.background.delete(key);
+      try {
+        await this.analyse(key);
+      } catch (error) {
+        this.logger.error(`Workspace index: checking ${key} failed: ${(error as Error).stack ?? error}`);
+      }
+    }
     const known = this.open.get(key) ?? this.files.get(key);
     if (known) return { uri: known.uri, anchors: known.outline.anchors, headings: known.outline.headings };
     const uri = URI.parse(key);
@@ -306,15 +330,22 @@ export class WorkspaceIndex {
       this.remove(key);
       return;
     }
-    const before = this.files.get(key);
-    const result = await this.host.analyse(key, text);
+    this.analysing.add(key);
+    let result: FileAnalysis;
+    try {
+      result = await this.host.analyse(key, text);
+    } finally {
+      this.analysing.delete(key);
+    }
     if (this.removals.get(key) !== removals) return;
-    const { outline, analysis } = result;
+    // Taken now: a link cycle may have read the file's headings meanwhile (an entry with the same outline).
+    const before = this.files.get(key);
+    const { outline, analysis, diagnostics } = result;
     const entry: FileEntry = { uri: key, outline, analysis, linkOnly: false, published: before?.published ?? false };
     this.files.set(key, entry);
     if (!this.open.has(key)) {
-      if (analysis?.publish) {
-        this.host.publish(key, analysis.diagnostics);
+      if (analysis?.publish && diagnostics) {
+        this.host.publish(key, diagnostics);
         entry.published = true;
       } else if (entry.published) {
         this.host.publish(key, []);
