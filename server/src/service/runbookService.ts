@@ -21,12 +21,14 @@ import { markdownLinkPath } from './rules/broken-link';
 import type { LinkResolver, OffsetEdit, RuleSession } from './rules/types';
 import { defaultSettings, type RunbookSettings } from './settings';
 import type { RunbookSummary, WorkspaceSummary } from './features/summary';
+import type { WorkspaceReport } from '../protocol';
+import { healthReportRunbook, renderHealthReport } from './features/healthReport';
 import type { LensCommands } from './features/codeLens';
 import { outlineHeadings } from './features/workspaceSymbols';
 import type { RunbookConfig } from './workspace/config';
 import { documentKey, WorkspaceIndex, type Analysis, type Outline } from './workspace/index';
 import { Policy, type Layers, type Resolution } from './workspace/policy';
-import { parseUri } from './workspace/paths';
+import { basenameOf, parseUri, relativePath } from './workspace/paths';
 
 /** What a host gives the service. Only `fs` is required. */
 export interface RunbookServiceOptions {
@@ -208,6 +210,27 @@ export class RunbookService {
   /** Every runbook of the workspace (or those asked for) with its summary. */
   workspaceSummary(uris?: string[]): WorkspaceSummary {
     return { runbooks: this.index.summaries(uris), markdownFiles: this.index.markdownFiles, indexing: this.index.indexing };
+  }
+
+  /**
+   * The workspace health report page: every runbook the index holds (open versions first), with the
+   * summary and diagnostics of its last check; paths relative to its workspace folder.
+   */
+  workspaceReport(): WorkspaceReport {
+    const several = this.policy.workspaceFolders.length > 1;
+    const pathOf = (uri: string) => {
+      const parsed = parseUri(uri);
+      const folder = parsed && this.policy.folderOf(parsed);
+      const rel = folder && relativePath(folder, parsed);
+      if (!rel) return parsed?.scheme === 'file' ? parsed.fsPath : uri;
+      return several ? `${basenameOf(folder)}/${rel}` : rel;
+    };
+    const runbooks = this.index
+      .runbooks()
+      .map((d) => healthReportRunbook(pathOf(d.uri), d.uri, d.analysis.summary, d.analysis.diagnostics))
+      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const indexing = this.index.indexing;
+    return { html: renderHealthReport({ runbooks, today: this.today(), indexing }), runbooks: runbooks.length, indexing };
   }
 
   /** Sections, subsections and components of the workspace's runbooks that match the query. */
