@@ -27,8 +27,8 @@ export const tests = [
         assert.deepEqual([...paths].sort(), ['ops/billing.md', 'ops/ledger.md', 'payments-runbook.md', 'runbooks/search-service.md']);
         assert.ok(!(await report.locator('body').innerText()).includes('notes.md'));
         const payments = report.locator('#runbooks tbody tr', { hasText: 'Payments API' });
-        assert.match(await payments.locator('td').nth(1).innerText(), /^\d+\/\d+ sections$/);
-        assert.equal(await payments.locator('td').nth(5).innerText(), 'no date');
+        assert.match((await payments.locator('td').nth(1).innerText()).trim(), /^\d+\/\d+ sections$/);
+        assert.equal((await payments.locator('td').nth(5).innerText()).trim(), 'no date');
         assert.ok((await report.locator('#rules tbody tr').count()) > 3, 'problems by rule are listed');
       });
       await step('a click on the Runbook header sorts the rows the other way', async () => {
