@@ -16,6 +16,7 @@ const common = {
 
 await Promise.all([
   esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'client/out/extension.js', external: ['vscode'] }),
-  esbuild.build({ ...common, entryPoints: ['server/src/node/main.ts'], outfile: 'server/out/server.js' }),
+  // Both are the npm package's commands (runbook-language-server, runbook-lint): executable scripts.
+  esbuild.build({ ...common, entryPoints: ['server/src/node/main.ts'], outfile: 'server/out/server.js', banner: { js: '#!/usr/bin/env node' } }),
   esbuild.build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'server/out/cli.js', banner: { js: '#!/usr/bin/env node' } }),
 ]);

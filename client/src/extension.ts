@@ -11,6 +11,7 @@ import {
 } from '../../server/src/protocol';
 import { codeLensMiddleware, registerRunbooksView } from './runbooksView';
 import { registerStatusBar } from './status';
+import { registerWorkspaceReport } from './report';
 
 let client: LanguageClient | undefined;
 
@@ -90,6 +91,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   );
   registerRunbooksView(context, client, workspaceChanged.event);
   registerStatusBar(context, client, workspaceChanged.event);
+  registerWorkspaceReport(context, client, workspaceChanged.event);
 }
 
 export async function deactivate(): Promise<void> {

@@ -63,6 +63,21 @@ export interface WorkspaceSummary {
   indexing: boolean;
 }
 
+/**
+ * Request `runbook/workspaceReport`: the workspace health report (every runbook with its
+ * completeness, problems and review status) as one self-contained HTML page, for a webview.
+ */
+export const WORKSPACE_REPORT_REQUEST = 'runbook/workspaceReport';
+export type WorkspaceReportParams = Record<string, never>;
+export interface WorkspaceReport {
+  /** The page: its style and script inline under a Content-Security-Policy that loads nothing. */
+  html: string;
+  /** How many runbooks it lists. */
+  runbooks: number;
+  /** The first scan of the workspace is still running: the list may grow. */
+  indexing: boolean;
+}
+
 /** Notification `runbook/workspaceChanged`: these runbooks' summaries changed (any of them when `uris` is absent). */
 export const WORKSPACE_CHANGED_NOTIFICATION = 'runbook/workspaceChanged';
 export interface WorkspaceChangedParams {

@@ -18,12 +18,14 @@ import {
   DOCUMENT_STATUS_NOTIFICATION,
   SERVER_COMMANDS,
   WORKSPACE_CHANGED_NOTIFICATION,
+  WORKSPACE_REPORT_REQUEST,
   WORKSPACE_SUMMARY_REQUEST,
   type CommandResult,
   type DocumentStatusParams,
   type ServerCommand,
   type ServerCommands,
   type WorkspaceChangedParams,
+  type WorkspaceReport,
   type WorkspaceSummary,
   type WorkspaceSummaryParams,
 } from './protocol';
@@ -188,6 +190,7 @@ export function startServer(connection: Connection, host: ServerHost): void {
     };
 
   connection.onRequest(WORKSPACE_SUMMARY_REQUEST, (params?: WorkspaceSummaryParams): WorkspaceSummary => service.workspaceSummary(Array.isArray(params?.uris) ? params.uris : undefined));
+  connection.onRequest(WORKSPACE_REPORT_REQUEST, (): WorkspaceReport => service.workspaceReport());
   connection.onWorkspaceSymbol(({ query }) => service.workspaceSymbols(query));
   connection.onCodeLens(withDoc((doc, _p, token) => service.codeLenses(doc, SERVER_COMMANDS, token)));
   connection.onDocumentSymbol(withDoc((doc, _p, token) => service.documentSymbols(doc, token)));

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the editor tests need, offline (only the npm registry and Debian apt are reachable):
-#   - Debian packages: chromium (UI tests), ripgrep (seeds @vscode/ripgrep), libkrb5-dev (kerberos
-#     builds from source), neovim (the Neovim test); apt runs only when one of them is missing;
+#   - Debian packages: chromium (UI tests, the HTML report test), ripgrep (seeds @vscode/ripgrep),
+#     libkrb5-dev (kerberos builds from source), neovim (the Neovim test), libxml2-utils (xmllint
+#     checks the JUnit output against its XSD), pre-commit (the pre-commit hook test); apt runs only
+#     when one of them is missing;
 #   - code-server 4.100.3 and playwright-core into test/e2e/node_modules (`npm ci`, its own lockfile).
 # Idempotent: a second run with everything in place does nothing but check. Run as root.
 # See ../../../shared/guide/E2E.md for why each step is needed.
@@ -18,6 +20,8 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v rg >/dev/null 2>&1 || need+=(ripgrep)
 dpkg-query -W -f='${Status}' libkrb5-dev 2>/dev/null | grep -q 'install ok installed' || need+=(libkrb5-dev)
 command -v nvim >/dev/null 2>&1 || need+=(neovim)
+command -v xmllint >/dev/null 2>&1 || need+=(libxml2-utils)
+command -v pre-commit >/dev/null 2>&1 || need+=(pre-commit)
 # node-pty, kerberos and argon2 may build from source.
 command -v make >/dev/null 2>&1 || need+=(make)
 command -v g++ >/dev/null 2>&1 || need+=(g++)

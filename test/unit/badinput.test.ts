@@ -284,7 +284,7 @@ test('CLI: a file that is not UTF-8: exit 2, "not UTF-8"', () => {
 
 test('CLI: an unknown option and a bad --format: exit 2 with the option named', () => {
   usageError(cli(['--bogus', 'examples/payments-api-runbook.md']), /^runbook-lint: Unknown option "--bogus"\.$/);
-  usageError(cli(['--format', 'xml', 'examples/payments-api-runbook.md']), /^runbook-lint: Unknown format "xml": use text, json or sarif\.$/);
+  usageError(cli(['--format', 'xml', 'examples/payments-api-runbook.md']), /^runbook-lint: Unknown format "xml": use text, json, sarif, junit, github, codequality, markdown or html\.$/);
   usageError(cli(['--format=yaml', 'examples/payments-api-runbook.md']), /^runbook-lint: Unknown format "yaml"/);
   usageError(cli(['examples/payments-api-runbook.md', '--format']), /^runbook-lint: --format needs a value\.$/);
 });

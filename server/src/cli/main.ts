@@ -1,5 +1,5 @@
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
-import { relative, resolve, sep } from 'node:path';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { URI } from 'vscode-uri';
 import { createRunbookService } from '../service/runbookService';
@@ -8,11 +8,14 @@ import { defaultSettings, normalizeRules, type RunbookSettings } from '../servic
 import { applyEdits } from '../service/edits';
 import { LineIndex } from '../service/model/text';
 import type { RunbookConfig } from '../service/workspace/config';
+import type { Resolution } from '../service/workspace/policy';
 import { nodeFileSystem } from '../node/fs';
 import { nodeClock } from '../node/clock';
 import { lintFiles } from './worker';
-import { jsonOutput, sarifOutput, textOutput, VERSION } from './formats';
-import type { FileReport } from './report';
+import { VERSION } from './formats';
+import { FORMAT_NAMES, FORMATS, isFormatName, type FormatName } from './output';
+import { levelOf, type FileReport } from './report';
+import { rules } from '../service/rules/index';
 
 const USAGE = `Usage: runbook-lint [options] <files, directories or globs...>
 
@@ -23,7 +26,15 @@ starts like the template's title ("System Runbook"), and those whose front matte
 Walks skip node_modules and dot-folders.
 
 Options:
-  --format <text|json|sarif>   output format (default: text)
+  --format <format>[=<file>]   output format, repeatable: text (default), json, sarif, junit, github,
+                               codequality, markdown, html; with =<file> it is written to that file
+                               (one format may go to standard output: --format sarif=lint.sarif --format text)
+  --quiet                      report errors only (warnings and information are left out)
+  --max-warnings <n>           exit 1 when there are more than n warnings
+  --shard <i>/<n>              check only the i-th of n parts of the files (CI matrix jobs)
+  --only-runbooks              check named files only when they are runbooks, as in directories (hooks)
+  --print-config <file>        print the configuration, template and rule severities that apply to
+                               the file, as JSON, and check nothing
   --template <path>            template to check against, instead of the configuration's (a runbook's
                                front matter "runbook-template" still chooses its own)
   --config <path>              configuration file (default: the nearest .runbookrc.json above each file)
@@ -33,11 +44,23 @@ Options:
                                and write the files in place; then report what is left
   --help, --version
 
-Exit codes: 0 no error-severity finding, 1 at least one error, 2 usage or I/O error.
+Exit codes: 0 no error-severity finding, 1 at least one error (or more warnings than --max-warnings),
+2 usage or I/O error.
 `;
 
+/** A format and where it goes: a file, or standard output when `path` is absent. */
+interface Output {
+  format: FormatName;
+  path?: string;
+}
+
 interface Options {
-  format: 'text' | 'json' | 'sarif';
+  outputs: Output[];
+  quiet: boolean;
+  maxWarnings?: number;
+  shard?: { index: number; count: number };
+  onlyRunbooks: boolean;
+  printConfig?: string;
   template: string;
   rules: RunbookSettings['rules'];
   inputs: string[];
@@ -49,7 +72,7 @@ interface Options {
 class UsageError extends Error {}
 
 function parseArgs(argv: string[]): Options | 'help' | 'version' {
-  const options: Options = { format: 'text', template: '', rules: {}, inputs: [], fix: false, config: '', allMarkdown: false };
+  const options: Options = { outputs: [], quiet: false, onlyRunbooks: false, template: '', rules: {}, inputs: [], fix: false, config: '', allMarkdown: false };
   const problems: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -64,10 +87,21 @@ function parseArgs(argv: string[]): Options | 'help' | 'version' {
     if (arg === '--version') return 'version';
     if (arg === '--fix') options.fix = true;
     else if (arg === '--all-markdown') options.allMarkdown = true;
+    else if (arg === '--quiet') options.quiet = true;
+    else if (arg === '--only-runbooks') options.onlyRunbooks = true;
     else if (arg === '--format' || arg.startsWith('--format=')) {
-      const format = value('--format');
-      if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`Unknown format "${format}": use text, json or sarif.`);
-      options.format = format;
+      options.outputs.push(parseOutput(value('--format')));
+    } else if (arg === '--max-warnings' || arg.startsWith('--max-warnings=')) {
+      const n = value('--max-warnings');
+      if (!/^\d+$/.test(n)) throw new UsageError(`--max-warnings needs a number of warnings (0 or more), not "${n}".`);
+      options.maxWarnings = Number(n);
+    } else if (arg === '--shard' || arg.startsWith('--shard=')) {
+      const spec = value('--shard');
+      const m = /^(\d+)\/(\d+)$/.exec(spec);
+      if (!m || +m[1] < 1 || +m[1] > +m[2]) throw new UsageError(`--shard needs <i>/<n> with 1 <= i <= n (for example 2/3), not "${spec}".`);
+      options.shard = { index: +m[1], count: +m[2] };
+    } else if (arg === '--print-config' || arg.startsWith('--print-config=')) {
+      options.printConfig = value('--print-config');
     } else if (arg === '--config' || arg.startsWith('--config=')) {
       options.config = value('--config');
     } else if (arg === '--template' || arg.startsWith('--template=')) {
@@ -86,8 +120,36 @@ function parseArgs(argv: string[]): Options | 'help' | 'version' {
     }
   }
   if (problems.length) throw new UsageError(problems.join('\n'));
-  if (!options.inputs.length) throw new UsageError('No files given.');
+  if (!options.outputs.length) options.outputs.push({ format: 'text' });
+  const toStdout = options.outputs.filter((o) => !o.path);
+  if (toStdout.length > 1) {
+    throw new UsageError(`Only one format can go to standard output, not ${toStdout.map((o) => o.format).join(' and ')}; write the others to files (--format ${toStdout[1].format}=<file>).`);
+  }
+  const paths = options.outputs.flatMap((o) => (o.path ? [resolve(o.path)] : []));
+  const twice = paths.find((p, i) => paths.indexOf(p) !== i);
+  if (twice) throw new UsageError(`Two formats are written to ${twice}.`);
+  if (!options.inputs.length && !options.printConfig) throw new UsageError('No files given.');
   return options;
+}
+
+/** `sarif` or `sarif=results.sarif`. */
+function parseOutput(spec: string): Output {
+  const eq = spec.indexOf('=');
+  const format = eq < 0 ? spec : spec.slice(0, eq);
+  if (!isFormatName(format)) throw new UsageError(`Unknown format "${format}": use ${FORMAT_NAMES.slice(0, -1).join(', ')} or ${FORMAT_NAMES.at(-1)}.`);
+  if (eq < 0) return { format };
+  const path = spec.slice(eq + 1);
+  if (!path) throw new UsageError(`--format ${format}= needs a file name after "=".`);
+  return { format, path };
+}
+
+/**
+ * The files of shard `index` of `count`: the whole list in path order, dealt out in turn. Every
+ * machine of a CI matrix sees the same checkout, so each file lands in exactly one shard.
+ */
+function shardOf(files: string[], index: number, count: number): string[] {
+  const key = (f: string) => f.split(sep).join('/');
+  return [...files].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0)).filter((_, i) => i % count === index - 1);
 }
 
 /** A path as the person sees it: relative to the working directory when inside it. */
@@ -147,6 +209,21 @@ function readText(file: string): string {
   return text;
 }
 
+/** What --print-config shows: what the policy decided for the file, paths as the person sees them. */
+function printedConfig(file: string, resolution: Resolution) {
+  const severities = Object.fromEntries(rules.map((r) => [r.id, { severity: resolution.settings.rules[r.id] ?? r.defaultSeverity, default: r.defaultSeverity }]));
+  return {
+    file,
+    runbook: resolution.isRunbook,
+    config: resolution.config ? shown(URI.parse(resolution.config.uri)) : null,
+    template: resolution.template ? shown(URI.parse(resolution.template)) : 'built-in',
+    templateTitle: resolution.schema.title ?? null,
+    sections: resolution.schema.sections.map((section) => (section.optional ? `${section.title} (optional)` : section.title)),
+    files: resolution.settings.files,
+    rules: severities,
+  };
+}
+
 /** Prints a configuration file's problems once; a fatal one stops the run. */
 function configReporter(): { report(config: RunbookConfig): void; fatal(): string | undefined } {
   const reported = new Set<string>();
@@ -203,7 +280,20 @@ async function main(argv: string[]): Promise<number> {
     service.on({ problem: (m) => templateProblems.push(m), config: (c) => configs.report(c) });
     // The working directory is the CLI's workspace folder: `/` links start there, globs match below it.
     await service.setWorkspaceFolders([URI.file(process.cwd()).toString()], false);
-    const { files, named } = await expandInputs(options.inputs, (folder, out) => service.policy.walk(folder, out));
+    if (options.printConfig) {
+      const file = options.printConfig;
+      if (!statSync(file, { throwIfNoEntry: false })?.isFile()) throw new UsageError(`File not found: ${file}`);
+      const text = readText(file);
+      const uri = URI.file(resolve(file)).toString();
+      const resolution = await service.policy.resolve(uri, service.engine.parseDetached({ uri, version: 0, getText: () => text }), cliSettings);
+      const stop = configs.fatal() ?? (templateProblems.length ? templateProblems.join('\n') + '.' : undefined);
+      if (stop) throw new UsageError(stop);
+      process.stdout.write(JSON.stringify(printedConfig(file, resolution), null, 2) + '\n');
+      return 0;
+    }
+    const expanded = await expandInputs(options.inputs, (folder, out) => service.policy.walk(folder, out));
+    const named = options.onlyRunbooks ? new Set<string>() : expanded.named;
+    const files = options.shard ? shardOf(expanded.files, options.shard.index, options.shard.count) : expanded.files;
 
     const lintFile = async (file: string): Promise<FileReport> => {
       let text = readText(file);
@@ -236,9 +326,28 @@ async function main(argv: string[]): Promise<number> {
       const which = all.length === 1 ? 'the Markdown file found is not a runbook' : `none of the ${all.length} Markdown files found is a runbook`;
       process.stderr.write(`runbook-lint: ${which} (a runbook matches the "files" globs, starts with the template's title or says "runbook: true" in its front matter); --all-markdown checks every file.\n`);
     }
-    const output = options.format === 'json' ? jsonOutput(reports) : options.format === 'sarif' ? sarifOutput(reports) : textOutput(reports, !!process.stdout.isTTY && !process.env.NO_COLOR);
-    process.stdout.write(output + '\n');
-    return reports.some((r) => r.diagnostics.some((d) => d.severity === 1)) ? 1 : 0;
+    // --quiet leaves out what is not an error everywhere, counts included, as ESLint's does.
+    const visible = options.quiet ? reports.map((r) => ({ ...r, diagnostics: r.diagnostics.filter((d) => levelOf(d) === 'error') })) : reports;
+    for (const output of options.outputs) {
+      const text = FORMATS[output.format](visible, { color: !output.path && !!process.stdout.isTTY && !process.env.NO_COLOR, today: service.today() });
+      if (!output.path) {
+        if (text) process.stdout.write(text + '\n');
+        continue;
+      }
+      try {
+        mkdirSync(dirname(resolve(output.path)), { recursive: true });
+        writeFileSync(output.path, text + '\n');
+      } catch (error) {
+        throw new UsageError(`Cannot write ${output.path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      }
+    }
+    const errors = visible.some((r) => r.diagnostics.some((d) => levelOf(d) === 'error'));
+    const warnings = visible.reduce((n, r) => n + r.diagnostics.filter((d) => levelOf(d) === 'warning').length, 0);
+    if (options.maxWarnings !== undefined && warnings > options.maxWarnings) {
+      process.stderr.write(`runbook-lint: ${warnings} warning${warnings === 1 ? '' : 's'}, more than --max-warnings ${options.maxWarnings} allows.\n`);
+      return 1;
+    }
+    return errors ? 1 : 0;
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     process.stderr.write(`runbook-lint: ${error.message}\n`);

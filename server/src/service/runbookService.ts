@@ -21,12 +21,14 @@ import { markdownLinkPath } from './rules/broken-link';
 import type { LinkResolver, OffsetEdit, RuleSession } from './rules/types';
 import { defaultSettings, type RunbookSettings } from './settings';
 import type { RunbookSummary, WorkspaceSummary } from './features/summary';
+import type { WorkspaceReport } from '../protocol';
+import { renderHealthReport, reportProblems } from './features/healthReport';
 import type { LensCommands } from './features/codeLens';
 import { outlineHeadings } from './features/workspaceSymbols';
 import type { RunbookConfig } from './workspace/config';
 import { documentKey, WorkspaceIndex, type Analysis, type FileAnalysis, type Outline } from './workspace/index';
 import { Policy, type Layers, type Resolution } from './workspace/policy';
-import { parseUri } from './workspace/paths';
+import { basenameOf, parseUri, relativePath } from './workspace/paths';
 
 /** What a host gives the service. Only `fs` is required. */
 export interface RunbookServiceOptions {
@@ -104,9 +106,7 @@ const outlineOf = (model: DocumentModel): Outline => ({ headings: outlineHeading
 
 /** What the index keeps of a checked runbook. */
 function analysisOf(summary: RunbookSummary, sectionDepth: number, diagnostics: Diagnostic[], publish: boolean, template: string, linkTargets: ReadonlySet<string>): Analysis {
-  const problems: Record<string, number> = {};
-  for (const d of diagnostics) problems[String(d.code)] = (problems[String(d.code)] ?? 0) + 1;
-  return { title: summary.title, sectionDepth, summary, problems, publish, template, linkTargets };
+  return { title: summary.title, sectionDepth, summary, problems: reportProblems(diagnostics), publish, template, linkTargets };
 }
 
 /** A diagnostic without the fixes it carries in `data`. */
@@ -221,6 +221,27 @@ export class RunbookService {
   /** Every runbook of the workspace (or those asked for) with its summary. */
   workspaceSummary(uris?: string[]): WorkspaceSummary {
     return { runbooks: this.index.summaries(uris), markdownFiles: this.index.markdownFiles, indexing: this.index.indexing };
+  }
+
+  /**
+   * The workspace health report page: every runbook the index holds (open versions first), with the
+   * summary and diagnostics of its last check; paths relative to its workspace folder.
+   */
+  workspaceReport(): WorkspaceReport {
+    const several = this.policy.workspaceFolders.length > 1;
+    const pathOf = (uri: string) => {
+      const parsed = parseUri(uri);
+      const folder = parsed && this.policy.folderOf(parsed);
+      const rel = folder && relativePath(folder, parsed);
+      if (!rel) return parsed?.scheme === 'file' ? parsed.fsPath : uri;
+      return several ? `${basenameOf(folder)}/${rel}` : rel;
+    };
+    const runbooks = this.index
+      .runbooks()
+      .map((d) => ({ path: pathOf(d.uri), uri: d.uri, summary: d.analysis.summary, problems: d.analysis.problems }))
+      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const indexing = this.index.indexing;
+    return { html: renderHealthReport({ runbooks, today: this.today(), indexing }), runbooks: runbooks.length, indexing };
   }
 
   /** Sections, subsections and components of the workspace's runbooks that match the query. */

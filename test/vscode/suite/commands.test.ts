@@ -14,7 +14,7 @@ import {
   waitForRunbookDiagnostics,
 } from './helpers';
 
-const COMMANDS = ['runbook.newFromTemplate', 'runbook.insertMissingSections', 'runbook.updateToc', 'runbook.markReviewed', 'runbook.insertSection'];
+const COMMANDS = ['runbook.newFromTemplate', 'runbook.insertMissingSections', 'runbook.updateToc', 'runbook.markReviewed', 'runbook.insertSection', 'runbook.showWorkspaceReport'];
 
 async function requireCommand(id: string): Promise<void> {
   const registered = (await vscode.commands.getCommands(true)).includes(id);
@@ -88,6 +88,16 @@ suite('Commands', () => {
     await executeWithin(15_000, 'runbook.insertSection', uri.toString(), 'Rollback Procedures');
     await waitFor('a "Rollback Procedures" heading', () => /^## .*Rollback Procedures/m.test(doc.getText()));
     await waitFor('no missing-section diagnostic', () => !findDiagnostic(uri, 'missing-section'), 20_000, () => describeDiagnostics(uri));
+  });
+
+  test('runbook.showWorkspaceReport opens the report in a webview tab that counts the runbooks', async () => {
+    await requireCommand('runbook.showWorkspaceReport');
+    await executeWithin(20_000, 'runbook.showWorkspaceReport');
+    const tab = await waitFor('a "Runbook Report (N)" webview tab', () =>
+      vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && /^Runbook Report \(\d+\)$/.test(t.label)),
+    );
+    assert.ok(Number(/\((\d+)\)/.exec(tab.label)![1]) >= 1, tab.label);
+    await vscode.window.tabGroups.close(tab);
   });
 
   test('every contributed runbook.* command is covered here', () => {

@@ -5,6 +5,7 @@ import type { LinkResolver, LinkTarget } from '../rules/types';
 import type { RunbookSummary, WorkspaceRunbook } from '../features/summary';
 import type { OutlineHeading, SymbolSource } from '../features/workspaceSymbols';
 import type { Policy } from './policy';
+import type { HealthReportProblem } from '../features/healthReport';
 import { parseUri } from './paths';
 
 /** Headings and anchors of a Markdown document: what links to it and workspace symbols need. */
@@ -15,14 +16,14 @@ export interface Outline {
 
 /**
  * What checking a runbook found, as the index keeps it for every file: what the features need (the
- * summary, problems per rule), not the diagnostics, which are published once and then dropped.
+ * summary, its findings in brief), not the diagnostics with their fixes, which are published once and dropped.
  */
 export interface Analysis {
   title: string;
   sectionDepth: number;
   summary: RunbookSummary;
-  /** Problems per rule id. */
-  problems: Record<string, number>;
+  /** Its findings without their fixes, for the health report. */
+  problems: HealthReportProblem[];
   /** Publish the diagnostics while the file is closed (`runbook.diagnostics.workspace`). */
   publish: boolean;
   /** Keys of the Markdown files its links point at, so a change there checks it again. */
