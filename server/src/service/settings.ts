@@ -11,6 +11,8 @@ export interface RunbookSettings {
   maxFileSize: number;
   /** Publish diagnostics of runbooks that are not open. */
   workspaceDiagnostics: boolean;
+  /** Words that mark unfinished text (whole words, any case), reported by the draft-marker rule. */
+  draftMarkers: string[];
 }
 
 export const defaultSettings: RunbookSettings = {
@@ -20,4 +22,5 @@ export const defaultSettings: RunbookSettings = {
   rules: {},
   maxFileSize: 5_000_000,
   workspaceDiagnostics: true,
+  draftMarkers: ['TBD', 'TBC', 'TODO', 'FIXME', 'XXX', '???'],
 };

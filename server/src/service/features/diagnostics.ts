@@ -38,12 +38,14 @@ export async function findingsOf(
   match: Match = matchTemplate(model, schema),
   links?: LinkResolver,
 ): Promise<{ finding: Finding; severity: Exclude<Severity, 'off'> }[] | undefined> {
-  const ctx: RuleContext = { model, schema, match, today, links };
+  const severityOf = (rule: (typeof rules)[number]) => settings.rules[rule.id] ?? rule.defaultSeverity;
+  const enabled = new Set(rules.filter((r) => severityOf(r) !== 'off').map((r) => r.id));
+  const ctx: RuleContext = { model, schema, match, today, links, draftMarkers: settings.draftMarkers, isEnabled: (rule) => enabled.has(rule) };
   const out: { finding: Finding; severity: Exclude<Severity, 'off'> }[] = [];
   const suppressions = suppressionsOf(model);
   for (const finding of suppressions.problems) out.push({ finding, severity: 'warning' });
   for (const rule of rules) {
-    const severity = settings.rules[rule.id] ?? rule.defaultSeverity;
+    const severity = severityOf(rule);
     if (severity === 'off') continue;
     if (await isCancelled()) return undefined;
     for (const finding of await rule.check(ctx)) {

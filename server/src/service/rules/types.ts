@@ -14,11 +14,14 @@ export const RULE_IDS = [
   'missing-field',
   'empty-field',
   'placeholder',
+  'draft-marker',
   'table-columns',
   'table-shape',
   'broken-link',
+  'toc',
   'invalid-date',
   'review-overdue',
+  'date-order',
   'invalid-value',
   'secret',
   'empty-section',
@@ -80,6 +83,13 @@ export interface RuleContext {
   today: string;
   /** Resolves links to other files; without it only links inside the document are checked. */
   links?: LinkResolver;
+  /** Words that mark unfinished text (settings `draftMarkers`); the default list when absent. */
+  draftMarkers?: readonly string[];
+  /**
+   * Whether a rule runs on this document. A rule that leaves a case to another rule (one finding for
+   * one problem) asks it, so the case is still reported when that rule is off. Absent: every rule runs.
+   */
+  isEnabled?: (rule: RuleId) => boolean;
 }
 
 export interface Rule {
