@@ -22,6 +22,10 @@ export interface FixData {
 
 export interface DiagnosticData {
   version: number;
+  /** Lines of the analysed version: how far a place below an edit has moved when a later version asks. */
+  lineCount: number;
+  /** Hash of the diagnostic's line and the one above, to find that place again in a later version. */
+  context: number;
   fixes: FixData[];
 }
 
@@ -58,10 +62,20 @@ export async function findingsOf(
   return out;
 }
 
+/** A hash (FNV-1a) of a line's text and the text of the line above: where a place is, without the text. */
+export function lineContext(model: DocumentModel, line: number): number {
+  const text = (line > 0 ? model.lines.lineText(line - 1) : '') + '\n' + (line < model.lines.lineCount ? model.lines.lineText(line) : '');
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return hash;
+}
+
 /** The one place where findings become LSP diagnostics. */
 export function toDiagnostic(model: DocumentModel, finding: Finding, severity: Exclude<Severity, 'off'>): Diagnostic {
   const data: DiagnosticData = {
     version: model.version,
+    lineCount: model.lines.lineCount,
+    context: lineContext(model, model.lines.positionAt(finding.start).line),
     fixes: (finding.fixes ?? []).map((f) => ({
       title: f.title,
       safe: f.safe,
