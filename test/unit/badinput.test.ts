@@ -109,7 +109,7 @@ test('an unclosed fence swallows what follows it: the sections after it are repo
   assert.deepEqual(missingSections(diagnostics), ['Troubleshooting Guide', 'Contact Information', 'Change Log', 'Appendix']);
   const lines = lspLines(unclosedFence);
   for (const d of diagnostics.filter((x) => x.code === 'missing-section')) assert.equal(d.range.start.line, lines.length - 1, 'inserted at the end');
-  assert.ok(diagnostics.some((d) => d.code === 'broken-link' && d.message.includes('#section-9-troubleshooting-guide')), 'the TOC entry of a swallowed section is a broken link');
+  assert.ok(diagnostics.some((d) => d.code === 'toc' && d.message.includes('"Troubleshooting Guide"')), 'the TOC entry of a swallowed section names a missing section');
 });
 
 test(
@@ -234,7 +234,7 @@ test('tabs in tables and headings: no crash, the clean example with tab-separate
 });
 
 test('a huge table (5,000 rows): no hang; table-shape fires on exactly the ragged rows', async () => {
-  const rows = Array.from({ length: 5_000 }, (_, i) => (i === 1_777 || i === 4_999 ? `| 2026-11-${String((i % 28) + 1).padStart(2, '0')} | change ${i} | Priya Raman |` : `| 2026-11-${String((i % 28) + 1).padStart(2, '0')} | change ${i} | Priya Raman | PAY-${i} |`));
+  const rows = Array.from({ length: 5_000 }, (_, i) => (i === 1_777 || i === 4_999 ? `| 2026-11-${String((i % 20) + 1).padStart(2, '0')} | change ${i} | Priya Raman |` : `| 2026-11-${String((i % 20) + 1).padStart(2, '0')} | change ${i} | Priya Raman | PAY-${i} |`));
   const header = '| Date | Change | Performed By | Ticket/Reference |\n|------|--------|--------------|------------------|\n';
   const at = example.indexOf('| 2026-06-09 | RDS upgraded');
   const doc = example.slice(0, at) + rows.join('\n') + '\n' + example.slice(example.indexOf('\n\n', at));

@@ -120,7 +120,7 @@ test('invalid-date: replaced with today', async () => {
 });
 
 test('review-overdue: Next Review from the frequency (Quarterly = +3 months), Last Updated today', async () => {
-  const doc = edit(example, '| **Next Review** | 2027-02-20 |', '| **Next Review** | 2026-06-01 |');
+  const doc = edit(edit(example, '| **Last Updated** | 2026-11-20 |', '| **Last Updated** | 2026-03-01 |'), '| **Next Review** | 2027-02-20 |', '| **Next Review** | 2026-06-01 |');
   const { fixed, after } = await applyFix(doc, 'review-overdue', /^Mark as reviewed today/);
   assert.deepEqual(after, []);
   assert.match(fixed, /\| \*\*Next Review\*\* \| 2027-02-27 \|/);

@@ -97,7 +97,8 @@ test('invalid-date fires on a date that is not YYYY-MM-DD and says what it found
 });
 
 test('review-overdue fires when Next Review is in the past, and not on a future date', async () => {
-  await expectAt(edit(example, '| **Next Review** | 2027-02-20 |', '| **Next Review** | «2026-06-01» |'), 'review-overdue', /was 2026-06-01 \(today is 2026-11-27\)/);
+  const reviewedInMarch = edit(example, '| **Last Updated** | 2026-11-20 |', '| **Last Updated** | 2026-03-01 |');
+  await expectAt(edit(reviewedInMarch, '| **Next Review** | 2027-02-20 |', '| **Next Review** | «2026-06-01» |'), 'review-overdue', /was 2026-06-01 \(today is 2026-11-27\)/);
   assert.deepEqual(await lintRule(edit(example, '| **Next Review** | 2027-02-20 |', '| **Next Review** | 2026-11-27 |'), 'review-overdue'), []);
 });
 

@@ -137,6 +137,18 @@ test('service: New Runbook takes the template that applies at the top of the fol
   assert.match(await plain.newRunbookText('Search'), /^# System Runbook: Search/);
 });
 
+test('service: draft markers come from .runbookrc.json and its overrides, as rules do', async () => {
+  const fs = workspace();
+  fs.write(`${W}/.runbookrc.json`, JSON.stringify({ draftMarkers: ['TKTK'], overrides: [{ files: ['services/**'], draftMarkers: [] }] }));
+  const { service } = await indexed(fs);
+  const text = example.replace('## Section 2:', 'TKTK: ask the DBA, TODO later.\n\n## Section 2:');
+  const markers = async (path: string) => (await service.check(doc(path, text)))!.diagnostics.filter((d) => d.code === 'draft-marker').map((d) => d.message);
+  const inRunbooks = await markers('runbooks/payments.md');
+  assert.equal(inRunbooks.length, 1);
+  assert.match(inRunbooks[0], /TKTK/);
+  assert.deepEqual(await markers('services/payments-runbook.md'), [], 'an empty list in an override turns the check off there');
+});
+
 async function waitFor(ok: () => boolean, what: string): Promise<void> {
   for (let i = 0; i < 200; i++) {
     if (ok()) return;

@@ -10,7 +10,7 @@ import { foldingRanges } from './features/folding';
 import { definition } from './features/definition';
 import { hover } from './features/hover';
 import { isRunbook } from './features/detect';
-import { fixAllAction, fixAllEdits, quickFixes, FIX_ALL_KIND } from './features/codeActions';
+import { fixAllAction, fixAllEdits, needsCurrentDiagnostics, quickFixes, FIX_ALL_KIND } from './features/codeActions';
 import { insertMissingSections, markReviewed, newRunbookText, updateToc } from './features/commands';
 import type { LinkResolver, OffsetEdit, RuleSession } from './rules/types';
 import { missingSection } from './rules/missing-section';
@@ -134,12 +134,21 @@ export class RunbookLanguageService {
     return completions(model, schema, this.getMatch(model, schema), position, today);
   }
 
-  /** Quick fixes for the diagnostics in the request, and fix-all when asked for (or for source actions). */
+  /**
+   * Quick fixes for the diagnostics in the request, and fix-all when asked for (or for source actions).
+   * Diagnostics of an older version get the fixes of the same problems in this version.
+   */
   async codeActions(model: DocumentModel, schema: TemplateSchema, settings: RunbookSettings, context: CodeActionContext, today: string, isCancelled?: IsCancelled): Promise<CodeAction[] | undefined> {
     const only = context.only;
     const wants = (kind: string) => !only || only.some((o) => kind === o || kind.startsWith(o + '.') || (o === 'source' && kind.startsWith('source')));
     const actions: CodeAction[] = [];
-    if (wants('quickfix')) actions.push(...quickFixes(model, context.diagnostics));
+    if (wants('quickfix')) {
+      // Diagnostics of an older version (the person typed on) are matched to the current version's.
+      let current: Diagnostic[] | undefined = [];
+      if (needsCurrentDiagnostics(model, context.diagnostics)) current = await this.diagnostics(model, schema, settings, today, isCancelled);
+      if (current === undefined) return undefined;
+      actions.push(...quickFixes(model, context.diagnostics, current));
+    }
     if (only && wants(FIX_ALL_KIND)) {
       const fixAll = await fixAllAction(model, schema, settings, today, isCancelled);
       if (fixAll === undefined) return undefined;

@@ -11,6 +11,8 @@ export interface RunbookSettings {
   maxFileSize: number;
   /** Publish diagnostics of runbooks that are not open. */
   workspaceDiagnostics: boolean;
+  /** Words that mark unfinished text (whole words, any case), reported by the draft-marker rule. */
+  draftMarkers: string[];
 }
 
 export const defaultSettings: RunbookSettings = {
@@ -20,6 +22,7 @@ export const defaultSettings: RunbookSettings = {
   rules: {},
   maxFileSize: 5_000_000,
   workspaceDiagnostics: true,
+  draftMarkers: ['TBD', 'TBC', 'TODO', 'FIXME', 'XXX', '???'],
 };
 
 const SEVERITIES: readonly Severity[] = ['off', 'info', 'warning', 'error'];
@@ -47,6 +50,10 @@ export function normalizeSettings(raw: unknown, problems: string[] = []): Runboo
   if (r.template !== undefined) {
     if (typeof r.template === 'string') settings.template = r.template.trim();
     else problems.push(`runbook.template should be a path; using the built-in template.`);
+  }
+  if (r.draftMarkers !== undefined) {
+    if (Array.isArray(r.draftMarkers) && r.draftMarkers.every((m) => typeof m === 'string' && m.trim() !== '')) settings.draftMarkers = r.draftMarkers.map((m: string) => m.trim());
+    else problems.push(`runbook.draftMarkers should be a list of words; using the defaults ${JSON.stringify(defaultSettings.draftMarkers)}.`);
   }
   if (r.maxFileSize !== undefined) {
     if (typeof r.maxFileSize === 'number' && Number.isFinite(r.maxFileSize) && r.maxFileSize >= 0) settings.maxFileSize = r.maxFileSize;

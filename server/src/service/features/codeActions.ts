@@ -1,4 +1,4 @@
-import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit } from 'vscode-languageserver-types';
+import { CodeActionKind, type CodeAction, type Diagnostic, type Position, type Range, type TextEdit } from 'vscode-languageserver-types';
 import { buildModel, type DocumentModel } from '../model/document';
 import { ChunkParser } from '../model/parse';
 import { applyEdits, diffEdits, uniqueEdits } from '../edits';
@@ -10,38 +10,127 @@ import { findingsOf, type DiagnosticData, type IsCancelled } from './diagnostics
 /** The code action kind of "fix all runbook problems", runnable on save (`editor.codeActionsOnSave`). */
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.runbook`;
 
-/** Quick fixes of the runbook diagnostics in the request, plus "disable this rule here". */
-export function quickFixes(model: DocumentModel, diagnostics: Diagnostic[]): CodeAction[] {
+/** A diagnostic of this service, with the data its fixes travel in when it has any. */
+function isRunbookDiagnostic(diagnostic: Diagnostic): diagnostic is Diagnostic & { code: string } {
+  return diagnostic.source === 'runbook' && typeof diagnostic.code === 'string';
+}
+
+function dataOf(diagnostic: Diagnostic): DiagnosticData | undefined {
+  const data = diagnostic.data as Partial<DiagnosticData> | undefined;
+  return data && typeof data.version === 'number' && Array.isArray(data.fixes) ? (data as DiagnosticData) : undefined;
+}
+
+/**
+ * True when some runbook diagnostic of the request was computed for another version than the model's
+ * (the person typed on before asking), or came back without its data: then `quickFixes` needs the
+ * current version's diagnostics to offer fixes that still apply.
+ */
+export function needsCurrentDiagnostics(model: DocumentModel, diagnostics: Diagnostic[]): boolean {
+  return diagnostics.some((d) => isRunbookDiagnostic(d) && dataOf(d)?.version !== model.version);
+}
+
+/**
+ * Quick fixes of the runbook diagnostics in the request, plus "disable this rule here". A diagnostic of
+ * an older version is matched to the current version's diagnostic of the same problem (see
+ * `matchCurrent`), whose fixes and place are offered; one that matches none offers nothing, since its
+ * problem is gone or has changed and the editor is about to receive the new diagnostics.
+ */
+export function quickFixes(model: DocumentModel, diagnostics: Diagnostic[], current: readonly Diagnostic[] = []): CodeAction[] {
   const actions: CodeAction[] = [];
   const disabled = new Set<string>();
+  const matched = matchCurrent(model, diagnostics.filter(isRunbookDiagnostic), current);
   for (const diagnostic of diagnostics) {
-    if (diagnostic.source !== 'runbook' || typeof diagnostic.code !== 'string') continue;
-    const data = diagnostic.data as DiagnosticData | undefined;
-    if (data && data.version === model.version) {
-      data.fixes.forEach((fix, i) => {
-        actions.push({
-          title: fix.title,
-          kind: CodeActionKind.QuickFix,
-          diagnostics: [diagnostic],
-          isPreferred: i === 0 && data.fixes.length === 1,
-          edit: { changes: { [model.uri]: fix.edits } },
-        });
+    if (!isRunbookDiagnostic(diagnostic)) continue;
+    const data = dataOf(diagnostic);
+    const now = data?.version === model.version ? diagnostic : matched.get(diagnostic);
+    if (!now) continue;
+    const fixes = dataOf(now)?.fixes ?? [];
+    fixes.forEach((fix, i) => {
+      actions.push({
+        title: fix.title,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [diagnostic],
+        isPreferred: i === 0 && fixes.length === 1,
+        edit: { changes: { [model.uri]: fix.edits } },
       });
-    }
+    });
     const rule = diagnostic.code;
-    const key = `${rule}:${diagnostic.range.start.line}`;
+    const key = `${rule}:${now.range.start.line}`;
     if (rule === 'suppression' || disabled.has(key)) continue;
     disabled.add(key);
-    actions.push(disableAction(model, diagnostic, rule));
+    actions.push(disableAction(model, now, rule, diagnostic));
   }
   return actions;
+}
+
+const before = (a: Position, b: Position) => a.line < b.line || (a.line === b.line && a.character < b.character);
+const isEmpty = (r: Range) => r.start.line === r.end.line && r.start.character === r.end.character;
+const shifted = (r: Range, lines: number): Range => ({ start: { line: r.start.line + lines, character: r.start.character }, end: { line: r.end.line + lines, character: r.end.character } });
+const overlaps = (a: Range, b: Range) => before(a.start, b.end) && before(b.start, a.end);
+
+/**
+ * The current diagnostic of the same problem for each diagnostic of an older version. The edits between
+ * the versions are unknown, but not the change in line count: a place above them kept its line, a place
+ * below moved by that many lines, so the current place is on a line between the two. There the same
+ * problem is, in this order:
+ * - the same rule with the same message (a message names its section, field or value), on a line whose
+ *   text and the text above are unchanged first, then the nearest;
+ * - for something missing, the one current diagnostic of the rule whose fix inserts the same thing (its
+ *   message may name a neighbour that the edit changed);
+ * - for a problem at a piece of text, the same rule over that text, which the person may be typing in.
+ * Each current diagnostic answers one old one, so a fix never goes to another problem.
+ */
+function matchCurrent(model: DocumentModel, diagnostics: (Diagnostic & { code: string })[], current: readonly Diagnostic[]): Map<Diagnostic, Diagnostic> {
+  const matched = new Map<Diagnostic, Diagnostic>();
+  const taken = new Set<Diagnostic>();
+  const stale = diagnostics.filter((d) => dataOf(d)?.version !== model.version);
+  const shiftOf = (d: Diagnostic) => {
+    const data = dataOf(d);
+    return data && typeof data.lineCount === 'number' ? model.lines.lineCount - data.lineCount : 0;
+  };
+  const window = (d: Diagnostic) => {
+    const line = d.range.start.line;
+    const shift = shiftOf(d);
+    return { low: Math.min(line, line + shift), high: Math.max(line, line + shift), shift };
+  };
+  const candidates = (d: Diagnostic & { code: string }) => {
+    const { low, high } = window(d);
+    return current.filter((c) => !taken.has(c) && c.code === d.code && c.range.start.line >= low && c.range.start.line <= high);
+  };
+  const take = (d: Diagnostic, c: Diagnostic | undefined) => {
+    if (!c) return;
+    matched.set(d, c);
+    taken.add(c);
+  };
+  for (const d of stale) {
+    const { shift } = window(d);
+    const target = d.range.start.line + shift;
+    const context = dataOf(d)?.context;
+    const moved = (c: Diagnostic) => (dataOf(c)?.context === context ? 0 : 1);
+    const distance = (c: Diagnostic) => Math.abs(c.range.start.line - target);
+    const same = candidates(d).filter((c) => c.message === d.message);
+    take(d, same.sort((a, b) => moved(a) - moved(b) || distance(a) - distance(b))[0]);
+  }
+  const titles = (d: Diagnostic) => (dataOf(d)?.fixes ?? []).map((f) => f.title).join('\n');
+  for (const d of stale) {
+    const wanted = titles(d);
+    if (matched.has(d) || !isEmpty(d.range) || wanted === '') continue;
+    const same = current.filter((c) => c.code === d.code && titles(c) === wanted);
+    if (same.length === 1 && candidates(d).includes(same[0])) take(d, same[0]);
+  }
+  for (const d of stale) {
+    if (matched.has(d) || isEmpty(d.range)) continue;
+    const { shift } = window(d);
+    take(d, candidates(d).find((c) => !isEmpty(c.range) && (overlaps(c.range, d.range) || overlaps(c.range, shifted(d.range, shift)))));
+  }
+  return matched;
 }
 
 /**
  * "Disable <rule> for this line" inserts a comment on the line above. A comment line inside a table
  * would split the table, so there the rule is disabled around the whole table instead.
  */
-function disableAction(model: DocumentModel, diagnostic: Diagnostic, rule: string): CodeAction {
+function disableAction(model: DocumentModel, diagnostic: Diagnostic, rule: string, asked: Diagnostic = diagnostic): CodeAction {
   const offset = model.lines.offsetAt(diagnostic.range.start);
   const eol = model.lines.eol;
   const table = model.tables.find((t) => t.start <= offset && offset <= t.end);
@@ -61,7 +150,7 @@ function disableAction(model: DocumentModel, diagnostic: Diagnostic, rule: strin
     edits.push({ range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: `${indent}<!-- runbook-disable-next-line ${rule} -->${eol}` });
     title = `Disable ${rule} for this line`;
   }
-  return { title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit: { changes: { [model.uri]: edits } } };
+  return { title, kind: CodeActionKind.QuickFix, diagnostics: [asked], edit: { changes: { [model.uri]: edits } } };
 }
 
 /**

@@ -1,12 +1,12 @@
 import type { DocumentModel } from '../model/document';
-import { headingKey } from '../model/keys';
 import type { Match } from '../match';
-import { applyEdits, endsWithBreak, keepBreaksApart, uniqueEdits } from '../edits';
+import { endsWithBreak, keepBreaksApart, uniqueEdits } from '../edits';
+import { updateTocEdits } from '../toc';
 import { missingSection } from '../rules/missing-section';
 import { missingSubsection } from '../rules/missing-subsection';
 import { fieldRows, tablesOf } from '../rules/fields';
 import type { OffsetEdit } from '../rules/types';
-import { addToDate, cellValue, insertBlock, nextLineStart, parseFrequency } from '../rules/util';
+import { addToDate, cellValue, nextLineStart, parseFrequency } from '../rules/util';
 import type { TemplateSchema } from '../template/schema';
 
 /** Edits inserting every missing section and subsection from the template, each at its place. */
@@ -16,34 +16,12 @@ export async function insertMissingSections(model: DocumentModel, schema: Templa
   return uniqueEdits(findings.flatMap((f) => f.fixes?.[0]?.edits ?? []));
 }
 
-/** The template's table of contents section: the one whose template text is a list of `#` links. */
-function tocSpec(schema: TemplateSchema) {
-  return schema.sections.find((s) => /^\s*(?:\d+\.|[-*+])\s+\[[^\]]+\]\(#/m.test(s.skeleton));
-}
-
 /**
  * Edits that rewrite the table of contents from the document's own top-level headings (GitHub
  * anchors), keeping the template's choice of which sections it lists.
  */
 export function updateToc(model: DocumentModel, schema: TemplateSchema, match: Match): OffsetEdit[] {
-  const spec = tocSpec(schema);
-  if (!spec) return [];
-  const toc = match.sections.get(spec)?.[0];
-  if (!toc) return [];
-  const listed = new Set([...spec.skeleton.matchAll(/\[([^\]]+)\]\(#/g)].map((m) => headingKey(m[1])));
-  const eol = model.lines.eol;
-  const entries = match.topLevel.filter((s) => {
-    if (s === toc) return false;
-    const sectionSpec = match.specOf.get(s);
-    return sectionSpec ? listed.has(sectionSpec.key) : s.start > toc.start;
-  });
-  const list = entries.map((s, i) => `${i + 1}. [${s.heading.text.replace(/^\s*section\s+\d+\s*[:.]\s*/i, '')}](#${s.heading.slug})`).join(eol) + eol;
-  const existing = toc.blocks.find((b) => b.node.type === 'list');
-  if (existing) {
-    const end = nextLineStart(model, existing.end - 1);
-    return model.text.slice(existing.start, end) === list ? [] : [{ start: existing.start, end, newText: keepBreaksApart(model.text, existing.start, end, list) }];
-  }
-  return [insertBlock(model, nextLineStart(model, toc.heading.end), list)];
+  return updateTocEdits(model, schema, match);
 }
 
 /**

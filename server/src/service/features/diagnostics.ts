@@ -22,6 +22,10 @@ export interface FixData {
 
 export interface DiagnosticData {
   version: number;
+  /** Lines of the analysed version: how far a place below an edit has moved when a later version asks. */
+  lineCount: number;
+  /** Hash of the diagnostic's line and the one above, to find that place again in a later version. */
+  context: number;
   fixes: FixData[];
 }
 
@@ -39,12 +43,14 @@ export async function findingsOf(
   links?: LinkResolver,
   session?: RuleSession,
 ): Promise<{ finding: Finding; severity: Exclude<Severity, 'off'> }[] | undefined> {
-  const ctx: RuleContext = { model, schema, match, today, links, session };
+  const severityOf = (rule: (typeof rules)[number]) => settings.rules[rule.id] ?? rule.defaultSeverity;
+  const enabled = new Set(rules.filter((r) => severityOf(r) !== 'off').map((r) => r.id));
+  const ctx: RuleContext = { model, schema, match, today, links, session, draftMarkers: settings.draftMarkers, isEnabled: (rule) => enabled.has(rule) };
   const out: { finding: Finding; severity: Exclude<Severity, 'off'> }[] = [];
   const suppressions = suppressionsOf(model);
   for (const finding of suppressions.problems) out.push({ finding, severity: 'warning' });
   for (const rule of rules) {
-    const severity = settings.rules[rule.id] ?? rule.defaultSeverity;
+    const severity = severityOf(rule);
     if (severity === 'off') continue;
     if (await isCancelled()) return undefined;
     for (const finding of await rule.check(ctx)) {
@@ -57,10 +63,20 @@ export async function findingsOf(
   return out;
 }
 
+/** A hash (FNV-1a) of a line's text and the text of the line above: where a place is, without the text. */
+export function lineContext(model: DocumentModel, line: number): number {
+  const text = (line > 0 ? model.lines.lineText(line - 1) : '') + '\n' + (line < model.lines.lineCount ? model.lines.lineText(line) : '');
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return hash;
+}
+
 /** The one place where findings become LSP diagnostics. */
 export function toDiagnostic(model: DocumentModel, finding: Finding, severity: Exclude<Severity, 'off'>): Diagnostic {
   const data: DiagnosticData = {
     version: model.version,
+    lineCount: model.lines.lineCount,
+    context: lineContext(model, model.lines.positionAt(finding.start).line),
     fixes: (finding.fixes ?? []).map((f) => ({
       title: f.title,
       safe: f.safe,

@@ -1,5 +1,6 @@
 import type { Link, DocumentModel } from '../model/document';
 import type { Finding, LinkResolver, Rule } from './types';
+import { tocOf } from '../toc';
 
 /** Edit distance, for suggesting the closest existing anchors. */
 function distance(a: string, b: string): number {
@@ -81,12 +82,15 @@ export const brokenLink: Rule = {
   id: 'broken-link',
   defaultSeverity: 'error',
   description: 'An internal `#anchor` link matches no heading of the document, or a link to another Markdown file names a file or heading that does not exist (GitHub anchor rules).',
-  check({ model, links }) {
+  check({ model, schema, match, links, isEnabled }) {
     const findings: Finding[] = links ? crossFileLinkFindings(model, links) : [];
     const lower = new Set([...model.anchors].map((a) => a.toLowerCase()));
+    // A contents entry for a section the runbook lacks is the toc rule's: "did you mean" another heading would mislead.
+    const tocEntries = isEnabled?.('toc') === false ? undefined : tocOf(model, schema, match)?.entries;
+    const leftToToc = new Set(tocEntries?.filter((e) => e.missing).map((e) => e.link));
     for (const link of model.links) {
       if (link.path !== '' || link.fragment === undefined || link.fragment === '') continue;
-      if (lower.has(link.fragment.toLowerCase())) continue;
+      if (lower.has(link.fragment.toLowerCase()) || leftToToc.has(link)) continue;
       const suggestions = closestAnchors(link.fragment, model.anchors);
       findings.push({
         rule: 'broken-link',

@@ -1,4 +1,4 @@
-import type { TableCell } from '../model/document';
+import type { Table, TableCell } from '../model/document';
 import { placeholderKey } from '../model/keys';
 import type { Match } from '../match';
 import { PLACEHOLDER } from '../template/compile';
@@ -10,12 +10,15 @@ import { fieldRows } from './fields';
 export interface DateCell {
   cell: TableCell;
   name: string;
+  table: Table;
+  /** A field's value (Last Updated), not a cell of a date column (a change log entry). */
+  field: boolean;
 }
 
 /** Date cells of the document: date fields of key/value tables and cells of date columns. */
 export function dateCells(match: Match): DateCell[] {
   const out: DateCell[] = [];
-  for (const f of fieldRows(match)) if (f.field.date && f.value) out.push({ cell: f.value, name: f.field.name });
+  for (const f of fieldRows(match)) if (f.field.date && f.value) out.push({ cell: f.value, name: f.field.name, table: f.table, field: true });
   for (const [table, spec] of match.tables) {
     if (spec.keyed) continue;
     spec.columns.forEach((column) => {
@@ -24,7 +27,7 @@ export function dateCells(match: Match): DateCell[] {
       if (index < 0) return;
       for (const row of table.rows) {
         const cell = row.cells[index];
-        if (cell) out.push({ cell, name: column.name });
+        if (cell) out.push({ cell, name: column.name, table, field: false });
       }
     });
   }

@@ -6,11 +6,14 @@ import { duplicateSection } from './duplicate-section';
 import { missingField } from './missing-field';
 import { emptyField } from './empty-field';
 import { placeholder } from './placeholder';
+import { draftMarker } from './draft-marker';
 import { tableColumns } from './table-columns';
 import { tableShape } from './table-shape';
 import { brokenLink } from './broken-link';
+import { toc } from './toc';
 import { invalidDate } from './invalid-date';
 import { reviewOverdue } from './review-overdue';
+import { dateOrder } from './date-order';
 import { invalidValue } from './invalid-value';
 import { emptySection } from './empty-section';
 import { secret } from './secret';
@@ -24,11 +27,14 @@ export const rules: readonly Rule[] = [
   missingField,
   emptyField,
   placeholder,
+  draftMarker,
   tableColumns,
   tableShape,
   brokenLink,
+  toc,
   invalidDate,
   reviewOverdue,
+  dateOrder,
   invalidValue,
   secret,
   emptySection,

@@ -1,16 +1,20 @@
 import type { Finding, Rule } from './types';
 import { dateCells, isPlaceholderValue } from './dates';
 import { cellValue, isIsoDate, short } from './util';
+import { draftMarkersOf, draftValue, markerPattern } from './markers';
 
 export const invalidDate: Rule = {
   id: 'invalid-date',
   defaultSeverity: 'warning',
   description: 'A date field or date column holds something other than an ISO 8601 date (YYYY-MM-DD).',
-  check({ schema, match, today }) {
+  check(ctx) {
+    const { schema, match, today } = ctx;
     const findings: Finding[] = [];
+    const markers = markerPattern(draftMarkersOf(ctx));
     for (const { cell, name } of dateCells(match)) {
       const value = cellValue(cell);
-      if (value === '' || isIsoDate(value) || isPlaceholderValue(value, schema)) continue;
+      // A draft marker (TBD) is an empty value, reported by empty-field.
+      if (value === '' || isIsoDate(value) || isPlaceholderValue(value, schema) || draftValue(value, markers)) continue;
       findings.push({
         rule: 'invalid-date',
         start: cell.start,

@@ -3,17 +3,21 @@ import type { Finding, Rule } from './types';
 import { fieldRows } from './fields';
 import { isPlaceholderValue } from './dates';
 import { cellValue, short } from './util';
+import { draftMarkersOf, draftValue, markerPattern } from './markers';
 
 export const invalidValue: Rule = {
   id: 'invalid-value',
   defaultSeverity: 'warning',
   description: 'A value outside the list the template allows (for example Criticality `High/Medium/Low`).',
-  check({ schema, match }) {
+  check(ctx) {
+    const { schema, match } = ctx;
     const findings: Finding[] = [];
+    const markers = markerPattern(draftMarkersOf(ctx));
     const check = (cell: TableCell | undefined, name: string, vocabulary: string[]) => {
       if (!cell) return;
       const value = cellValue(cell).replace(/[.;,]$/, '');
-      if (value === '' || isPlaceholderValue(value, schema)) return;
+      // A draft marker (TBD) is an empty value, reported by empty-field.
+      if (value === '' || isPlaceholderValue(value, schema) || draftValue(value, markers)) return;
       if (vocabulary.some((v) => v.toLowerCase() === value.toLowerCase())) return;
       findings.push({
         rule: 'invalid-value',

@@ -4,7 +4,7 @@ import type { SectionSpec } from '../template/schema';
 import type { Finding, Rule } from './types';
 
 /** Indices (into `values`) of one longest strictly increasing subsequence. */
-function longestIncreasing(values: number[]): Set<number> {
+export function longestIncreasing(values: number[]): Set<number> {
   const tails: number[] = [];
   const prev: number[] = new Array(values.length).fill(-1);
   for (let i = 0; i < values.length; i++) {

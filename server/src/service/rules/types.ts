@@ -14,11 +14,14 @@ export const RULE_IDS = [
   'missing-field',
   'empty-field',
   'placeholder',
+  'draft-marker',
   'table-columns',
   'table-shape',
   'broken-link',
+  'toc',
   'invalid-date',
   'review-overdue',
+  'date-order',
   'invalid-value',
   'secret',
   'empty-section',
@@ -90,6 +93,13 @@ export interface RuleContext {
   links?: LinkResolver;
   /** Absent when a rule runs outside a check (commands, tests): no state is kept and nothing pauses. */
   session?: RuleSession;
+  /** Words that mark unfinished text (settings `draftMarkers`); the default list when absent. */
+  draftMarkers?: readonly string[];
+  /**
+   * Whether a rule runs on this document. A rule that leaves a case to another rule (one finding for
+   * one problem) asks it, so the case is still reported when that rule is off. Absent: every rule runs.
+   */
+  isEnabled?: (rule: RuleId) => boolean;
 }
 
 export interface Rule {

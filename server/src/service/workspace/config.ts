@@ -18,6 +18,7 @@ export interface ConfigProblem {
 
 export interface Override {
   files: string[];
+  draftMarkers?: string[];
   /** URI of the template file. */
   template?: string;
   rules: Partial<Record<RuleId, Severity>>;
@@ -33,13 +34,14 @@ export interface RunbookConfig {
   /** URI of the template file. */
   template?: string;
   files?: string[];
+  draftMarkers?: string[];
   rules: Partial<Record<RuleId, Severity>>;
   overrides: Override[];
   problems: ConfigProblem[];
 }
 
 const SEVERITIES = ['off', 'info', 'warning', 'error'];
-const KEYS = ['$schema', 'template', 'files', 'rules', 'overrides'];
+const KEYS = ['$schema', 'template', 'files', 'draftMarkers', 'rules', 'overrides'];
 
 /** Where a key sits in the file text, for pointing a problem at it. */
 function locate(text: string, key: string, from = 0): { start: number; end: number } {
@@ -66,6 +68,13 @@ function readRules(raw: unknown, where: string, text: string, problems: ConfigPr
     rules[id as RuleId] = severity as Severity;
   }
   return rules;
+}
+
+function readWords(raw: unknown, where: string, text: string, problems: ConfigProblem[], from = 0): string[] | undefined {
+  if (raw === undefined) return undefined;
+  if (Array.isArray(raw) && raw.every((w) => typeof w === 'string' && w.trim())) return raw.map((w: string) => w.trim());
+  problems.push({ message: `${where} must be a list of words (an empty list turns the draft-marker check off).`, ...locate(text, 'draftMarkers', from), fatal: false });
+  return undefined;
 }
 
 function readGlobs(raw: unknown, where: string, key: string, text: string, problems: ConfigProblem[], from = 0): string[] | undefined {
@@ -110,10 +119,11 @@ export async function parseConfig(fs: FileSystem, uri: URI, text: string): Promi
   }
   const r = raw as Record<string, unknown>;
   for (const key of Object.keys(r)) {
-    if (!KEYS.includes(key)) problems.push({ message: `Unknown key "${key}" in ${CONFIG_NAME}; expected template, files, rules or overrides.`, ...locate(text, key), fatal: false });
+    if (!KEYS.includes(key)) problems.push({ message: `Unknown key "${key}" in ${CONFIG_NAME}; expected template, files, draftMarkers, rules or overrides.`, ...locate(text, key), fatal: false });
   }
   config.template = await checkTemplate(fs, r.template, dir, '"template"', text, problems);
   config.files = readGlobs(r.files, '"files"', 'files', text, problems);
+  config.draftMarkers = readWords(r.draftMarkers, '"draftMarkers"', text, problems);
   config.rules = readRules(r.rules, '"rules"', text, problems);
   if (r.overrides === undefined) return config;
   if (!Array.isArray(r.overrides)) {
@@ -134,7 +144,8 @@ export async function parseConfig(fs: FileSystem, uri: URI, text: string): Promi
       continue;
     }
     const template = await checkTemplate(fs, entry.template, dir, `${where}.template`, text, problems, from);
-    config.overrides.push({ files, template, rules: readRules(entry.rules, `${where}.rules`, text, problems, from) });
+    const draftMarkers = readWords(entry.draftMarkers, `${where}.draftMarkers`, text, problems, from);
+    config.overrides.push({ files, template, draftMarkers, rules: readRules(entry.rules, `${where}.rules`, text, problems, from) });
   }
   return config;
 }
@@ -148,6 +159,7 @@ export function unreadableConfig(uri: URI, reason: string): RunbookConfig {
 /** What a configuration says about one file: its globs, rules and template, overrides applied. */
 export interface ConfigLayer {
   files?: string[];
+  draftMarkers?: string[];
   rules: Partial<Record<RuleId, Severity>>;
   /** URI of the template file. */
   template?: string;
@@ -158,11 +170,12 @@ export interface ConfigLayer {
 /** The configuration's settings for a document: the file's top level, then every override whose globs match. */
 export function configLayer(config: RunbookConfig, uri: URI, globs: GlobMatcher): ConfigLayer {
   const matchPath = relativePath(URI.parse(config.dir), uri);
-  const layer: ConfigLayer = { files: config.files, rules: { ...config.rules }, template: config.template, matchPath };
+  const layer: ConfigLayer = { files: config.files, draftMarkers: config.draftMarkers, rules: { ...config.rules }, template: config.template, matchPath };
   if (matchPath === undefined) return layer;
   for (const o of config.overrides) {
     if (!globs.matches(matchPath, o.files)) continue;
     if (o.template) layer.template = o.template;
+    if (o.draftMarkers) layer.draftMarkers = o.draftMarkers;
     Object.assign(layer.rules, o.rules);
   }
   return layer;

@@ -193,6 +193,7 @@ export class Policy {
     if (config) {
       const layer = configLayer(config, doc, this.globs);
       if (layer.files) settings.files = layer.files;
+      if (layer.draftMarkers) settings.draftMarkers = layer.draftMarkers;
       if (layer.template) template = layer.template;
       Object.assign(settings.rules, layer.rules);
       matchPath = layer.matchPath;
