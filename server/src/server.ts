@@ -9,7 +9,8 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { createRunbookService, type CommandEdits } from './service/runbookService';
+import { createRunbookService, type Analyser, type CommandEdits, type RunbookService } from './service/runbookService';
+import type { RunbookConfig } from './service/workspace/config';
 import type { Clock, FileSystem } from './service/host';
 import { FIX_ALL_KIND } from './service/features/codeActions';
 import { defaultSettings, normalizeSettings, type RunbookSettings } from './service/settings';
@@ -30,6 +31,12 @@ import {
   type WorkspaceSummaryParams,
 } from './protocol';
 
+/** What the main thread hears from analysers in other threads. */
+export interface AnalyserEvents {
+  problem(message: string): void;
+  config(config: RunbookConfig): void;
+}
+
 /** What the platform gives the server: a file system (Node's, or the client's in a browser) and its ways to wait. */
 export interface ServerHost {
   /** The file system, given the connection (a browser host reads files through the client). */
@@ -39,6 +46,8 @@ export interface ServerHost {
   yieldNow(): Promise<void>;
   /** Most Markdown files the workspace index reads. */
   indexLimit?: number;
+  /** Who analyses closed files (worker threads on Node); the service itself when absent. */
+  analyser?(events: AnalyserEvents): Analyser;
 }
 
 /** Editor settings per scope, pulled from the client once and kept until they change; problems are logged once. */
@@ -92,14 +101,19 @@ export function startServer(connection: Connection, host: ServerHost): void {
   const settings = new EditorSettings(connection);
   const log = (message: string) => connection.console.log(message);
   const scheduler = new Scheduler(validate, host.yieldNow, (uri, error) => connection.console.error(`Checking ${uri} failed: ${error.stack ?? error.message}`));
+  // What analysers in other threads find about templates and configurations reaches the person as if found here.
+  let relay: RunbookService | undefined;
+  const events: AnalyserEvents = { problem: (m) => relay?.relayProblem(m), config: (c) => relay?.reportConfig(c) };
   const service = createRunbookService({
     fs: host.fs(connection),
+    analyser: host.analyser?.(events),
     clock: host.clock,
     logger: { info: log, warn: (m) => connection.console.warn(m), error: (m) => connection.console.error(m) },
     settings: (scope) => settings.get(scope),
     checkpoint: scheduler.checkpoint,
     indexLimit: host.indexLimit,
   });
+  relay = service;
   const changes = new ChangeBatcher((uris) => void connection.sendNotification(WORKSPACE_CHANGED_NOTIFICATION, (uris ? { uris } : {}) satisfies WorkspaceChangedParams));
   service.on({
     publish: (uri, diagnostics) => void connection.sendDiagnostics({ uri, diagnostics }),

@@ -17,6 +17,7 @@ import { NEVER_CANCELLED, readText, silentLogger, systemClock, type Cancellation
 import { RunbookLanguageService, type TextDocumentLike } from './languageService';
 import type { DocumentModel } from './model/document';
 import { LineIndex } from './model/text';
+import { applyEdits } from './edits';
 import { markdownLinkPath } from './rules/broken-link';
 import type { LinkResolver, OffsetEdit, RuleSession } from './rules/types';
 import { defaultSettings, type RunbookSettings } from './settings';
@@ -26,7 +27,7 @@ import { renderHealthReport, reportProblems } from './features/healthReport';
 import type { LensCommands } from './features/codeLens';
 import { outlineHeadings } from './features/workspaceSymbols';
 import type { RunbookConfig } from './workspace/config';
-import { documentKey, WorkspaceIndex, type Analysis, type FileAnalysis, type Outline } from './workspace/index';
+import { documentKey, WorkspaceIndex, type AnalyseOptions, type Analysis, type FileResult, type Outline } from './workspace/index';
 import { Policy, type Layers, type Resolution } from './workspace/policy';
 import { basenameOf, parseUri, relativePath } from './workspace/paths';
 
@@ -43,6 +44,22 @@ export interface RunbookServiceOptions {
   checkpoint?: Checkpoint;
   /** Most Markdown files the workspace index reads. */
   indexLimit?: number;
+  /** Who analyses closed files (worker threads on Node); this service itself when absent. */
+  analyser?: Analyser;
+}
+
+/**
+ * Where the targets of a file's links come from. The file's own outline goes first, so that an
+ * analysis of a file linking back can go on while this one waits.
+ */
+export type LinkSource = (fromUri: string, paths: string[], outline: Outline) => Promise<{ resolver: LinkResolver; targets: Set<string> }>;
+
+/** Analyses closed files, as `RunbookService.analyseFile` does, possibly elsewhere (a worker thread). */
+export interface Analyser {
+  readonly concurrency: number;
+  analyse(uri: string, text: string, editor: RunbookSettings, options: AnalyseOptions, links: LinkSource): Promise<FileResult>;
+  /** Configuration or template files may have changed. */
+  changed?(): void;
 }
 
 /** The result of checking a document. */
@@ -134,26 +151,32 @@ export class RunbookService {
   private resolutions = new Map<string, { model: DocumentModel; generation: number; editor: RunbookSettings; resolution: Resolution }>();
   /** What rules keep between checks of an open document (secretlint's results per piece). */
   private ruleState = new Map<string, Map<string, unknown>>();
+  private readonly analyser: Analyser;
 
   constructor(private readonly options: RunbookServiceOptions) {
     this.fs = options.fs;
     this.logger = options.logger ?? silentLogger;
     this.clock = options.clock ?? systemClock;
     this.checkpoint = options.checkpoint ?? (() => undefined);
+    this.analyser = options.analyser ?? { concurrency: 1, analyse: (uri, text, editor, opts, links) => this.analyseFile(uri, text, editor, opts, links) };
+    const analyser = () => this.analyser;
     this.policy = new Policy({
       fs: options.fs,
       layers: options.layers,
-      onTemplateProblem: (message) => {
-        this.logger.warn(`${message}; using the built-in System Runbook template.`);
-        this.events.problem?.(`${message}; using the built-in System Runbook template.`);
-      },
-      onConfig: (config) => this.configRead(config),
+      onTemplateProblem: (message) => this.reportTemplateProblem(message),
+      onConfig: (config) => this.reportConfig(config),
     });
     this.index = new WorkspaceIndex(
       options.fs,
       this.policy,
       {
-        analyse: (uri, text) => this.analyseClosed(uri, text),
+        analyse: async (uri, text, options) => {
+          const editor = await this.editorSettings(this.scopeOf(uri));
+          return this.analyser.analyse(uri, text, editor, options, this.ownLinks);
+        },
+        get concurrency() {
+          return analyser().concurrency;
+        },
         outline: (uri, text) => this.outlineClosed(uri, text),
         publish: (uri, diagnostics) => this.events.publish?.(uri, diagnostics),
         changed: (uris) => this.events.workspaceChanged?.(uris),
@@ -196,6 +219,7 @@ export class RunbookService {
   /** Editor settings changed: everything is resolved and checked again. */
   settingsChanged(): void {
     this.policy.changed();
+    this.analyser.changed?.();
     this.resolutions.clear();
     this.index.reanalyseAll();
   }
@@ -212,6 +236,7 @@ export class RunbookService {
       this.index.fileChanged(keys[i], change.type);
     });
     if (everything) {
+      this.analyser.changed?.();
       this.resolutions.clear();
       this.index.reanalyseAll();
     }
@@ -352,19 +377,40 @@ export class RunbookService {
     this.index.close(uri);
   }
 
-  private async analyseClosed(uri: string, text: string): Promise<FileAnalysis> {
-    const editor = await this.admitted(this.scopeOf(uri), text);
-    if (!editor) return { outline: await this.outlineClosed(uri, text) };
-    const model = this.engine.parseDetached({ uri, version: 0, getText: () => text });
+  /**
+   * Analyses a file that is not open, as the workspace index and the CLI do: its outline and, for a
+   * runbook (or with `asRunbook`), its diagnostics without their fixes and what the index keeps. With
+   * `fix`, every safe fix is applied first and the fixed text analysed. `links` finds the link targets
+   * (the index, in this thread or over a worker's connection).
+   */
+  async analyseFile(uri: string, text: string, editor: RunbookSettings, options: AnalyseOptions = {}, links?: LinkSource): Promise<FileResult> {
+    if (!editor.enable || this.policy.tooLarge(text, editor)) return { outline: this.policy.tooLarge(text, editor) ? WorkspaceIndex.emptyOutline : outlineOf(this.detached(uri, text)), isRunbook: false };
+    let model = this.detached(uri, text);
+    let resolution = await this.policy.resolve(uri, model, editor);
+    if (!resolution.isRunbook && !options.asRunbook) return { outline: outlineOf(model), isRunbook: false };
+    let fixedText: string | undefined;
+    if (options.fix) {
+      const edits = await this.engine.fixAll(model, resolution.schema, resolution.settings, this.today());
+      if (edits.length) {
+        fixedText = applyEdits(text, edits);
+        model = this.detached(uri, fixedText);
+        resolution = await this.policy.resolve(uri, model, editor);
+      }
+    }
     const outline = outlineOf(model);
-    const resolution = await this.policy.resolve(uri, model, editor);
-    if (!resolution.isRunbook) return { outline };
-    const { resolver, targets } = await this.links(uri, model);
+    const { resolver, targets } = await (links ?? this.ownLinks)(uri, linkPaths(model), outline);
     const { settings, schema } = resolution;
     const diagnostics = (await this.engine.diagnostics(model, schema, settings, this.today(), this.step(NEVER_CANCELLED), resolver, this.session(undefined))) ?? [];
     const summary = this.engine.summary(model, schema, diagnostics, this.today());
     // A closed file's problems are published without their fixes: fixes are offered on the open document.
-    return { outline, analysis: analysisOf(summary, schema.sectionDepth, diagnostics, settings.workspaceDiagnostics, resolution.template, targets), diagnostics: diagnostics.map(withoutFixes) };
+    const analysis = analysisOf(summary, schema.sectionDepth, diagnostics, settings.workspaceDiagnostics, resolution.template, targets);
+    return { outline, analysis, diagnostics: diagnostics.map(withoutFixes), isRunbook: true, summary, fixedText };
+  }
+
+  private readonly ownLinks: LinkSource = (fromUri, paths, outline) => this.index.resolveLinks(fromUri, paths, outline);
+
+  private detached(uri: string, text: string): DocumentModel {
+    return this.engine.parseDetached({ uri, version: 0, getText: () => text });
   }
 
   /** Headings and anchors of a file that links point at, whether Runbook Tools checks it or not (within the size limit). */
@@ -373,8 +419,19 @@ export class RunbookService {
     return this.policy.tooLarge(text, editor) ? WorkspaceIndex.emptyOutline : outlineOf(this.engine.parseDetached({ uri, version: 0, getText: () => text }));
   }
 
-  /** Problems of a configuration file, as diagnostics on that file. */
-  private configRead(config: RunbookConfig): void {
+  /** A template cannot be read: the host tells the person. */
+  private reportTemplateProblem(reason: string): void {
+    this.relayProblem(`${reason}; using the built-in System Runbook template.`);
+  }
+
+  /** A problem to tell the person, found here or by an analyser in another thread. */
+  relayProblem(message: string): void {
+    this.logger.warn(message);
+    this.events.problem?.(message);
+  }
+
+  /** A configuration file was read (here or by an analyser in another thread): its problems, as diagnostics on that file. */
+  reportConfig(config: RunbookConfig): void {
     const lines = new LineIndex(config.text);
     for (const p of config.problems) this.logger.warn(`${URI.parse(config.uri).scheme === 'file' ? URI.parse(config.uri).fsPath : config.uri}: ${p.message}`);
     this.events.config?.(config);

@@ -44,8 +44,14 @@ export interface IndexedDocument {
 
 /** What the service does for the index: analyse text as it would an open document, and tell the host. */
 export interface IndexHost {
-  /** Outline and, for a runbook, analysis and diagnostics of a file that is not open. */
-  analyse(uri: string, text: string): Promise<FileAnalysis>;
+  /**
+   * Outline and, for a runbook, analysis and diagnostics of a file that is not open. An analysis that
+   * resolves links announces the file's outline first (`resolveLinks`), so that files linking back can
+   * go on: analyses may wait on each other's outlines, never on each other's results.
+   */
+  analyse(uri: string, text: string, options: AnalyseOptions): Promise<FileResult>;
+  /** How many files are analysed at once (worker threads). */
+  readonly concurrency: number;
   /** Outline only, for a file that a link points at before the scan reached it. */
   outline(uri: string, text: string): Promise<Outline>;
   /** Diagnostics for a closed file (an empty list clears them). */
@@ -65,6 +71,31 @@ export interface FileAnalysis {
   diagnostics?: Diagnostic[];
 }
 
+/** How a file is analysed: the CLI checks files named on the command line as runbooks, and fixes them with --fix. */
+export interface AnalyseOptions {
+  asRunbook?: boolean;
+  fix?: boolean;
+}
+
+/** An analysis as the host answers it. */
+export interface FileResult extends FileAnalysis {
+  isRunbook: boolean;
+  summary?: RunbookSummary;
+  /** With `fix`: the text after every safe fix, when it changed. */
+  fixedText?: string;
+}
+
+/** A file a batch could not analyse. */
+export interface FileFailure {
+  error: string;
+}
+
+interface Pending {
+  outline?: Outline;
+  announced: Promise<Outline | undefined>;
+  announce(outline: Outline | undefined): void;
+}
+
 interface FileEntry extends IndexedDocument {
   /** Read only because a link points at it: outline, no analysis yet. */
   linkOnly: boolean;
@@ -73,6 +104,8 @@ interface FileEntry extends IndexedDocument {
 }
 
 const EMPTY_OUTLINE: Outline = { headings: [], anchors: new Set() };
+
+const asTarget = (uri: string, outline: Outline): LinkTarget => ({ uri, anchors: outline.anchors, headings: outline.headings });
 
 function outlineKey(outline: Outline | undefined): string {
   return outline ? [...outline.anchors].sort().join('\n') : '';
@@ -93,12 +126,17 @@ export class WorkspaceIndex {
   private open = new Map<string, IndexedDocument>();
   private urgent = new Set<string>();
   private background = new Set<string>();
-  private working = false;
+  /** Analyses running now, at most the host's concurrency from the queue (link targets may add more). */
+  private lanes = 0;
+  private drained: (() => void)[] = [];
+  private busy = { since: 0, checked: 0 };
   private scans = 0;
+  /** Outlines of files being analysed, announced before their links are resolved. */
+  private pending = new Map<string, Pending>();
+  /** The CLI's files: their options, and where their results go. */
+  private batch: { options: Map<string, AnalyseOptions>; result(key: string, result: FileResult | FileFailure): void } | undefined;
   /** Bumped when a file is removed, so an analysis that was running then is dropped. */
   private removals = new Map<string, number>();
-  /** Files being analysed now. */
-  private analysing = new Set<string>();
 
   constructor(
     private readonly fs: FileSystem,
@@ -110,7 +148,7 @@ export class WorkspaceIndex {
 
   /** The first scan (or a rescan) is still running. */
   get indexing(): boolean {
-    return this.scans > 0 || this.working;
+    return this.scans > 0 || this.lanes > 0 || this.pending.size > 0;
   }
 
   /** Markdown files of the workspace folders that the index has read. */
@@ -205,47 +243,48 @@ export class WorkspaceIndex {
 
   /**
    * Finds the documents that the given link paths of a document point at, and answers a resolver over
-   * them for the rules; `targets` holds their keys. A target the index still has to analyse is analysed
-   * now, once, rather than read twice; one it does not keep (outside the workspace) is read for its headings.
+   * them for the rules; `targets` holds their keys. `outline` is the linking document's own, announced
+   * to analyses that wait on it. A target the index still has to analyse is analysed now, once, rather
+   * than read twice; one it does not keep (outside the workspace) is read for its headings.
    */
-  async resolveLinks(fromUri: string, paths: Iterable<string>): Promise<{ resolver: LinkResolver; targets: Set<string> }> {
+  async resolveLinks(fromUri: string, paths: Iterable<string>, outline?: Outline): Promise<{ resolver: LinkResolver; targets: Set<string> }> {
+    const fromKey = documentKey(fromUri);
+    if (outline) this.pending.get(fromKey)?.announce(outline);
     const from = parseUri(fromUri);
     const found = new Map<string, LinkTarget | 'missing'>();
     const targets = new Set<string>();
     if (from && from.scheme !== 'untitled') {
-      for (const path of paths) {
-        if (found.has(path)) continue;
-        const key = this.policy.linkTarget(from, path).toString();
-        targets.add(key);
-        found.set(path, await this.target(key));
-      }
+      const keys = new Map<string, string>();
+      for (const path of paths) if (!keys.has(path)) keys.set(path, this.policy.linkTarget(from, path).toString());
+      const answers = await Promise.all([...keys].map(async ([path, key]) => [path, key === fromKey && outline ? asTarget(key, outline) : await this.target(key)] as const));
+      for (const [path, answer] of answers) found.set(path, answer);
+      for (const key of keys.values()) targets.add(key);
     }
     return { resolver: { resolve: (path) => found.get(path) }, targets };
   }
 
   private async target(key: string): Promise<LinkTarget | 'missing'> {
-    // Queued for analysis and not being analysed (a link cycle): analyse it now.
-    if ((this.urgent.has(key) || this.background.has(key)) && !this.analysing.has(key) && !this.open.has(key)) {
+    if ((this.urgent.has(key) || this.background.has(key)) && !this.pending.has(key) && !this.open.has(key)) {
       this.urgent.delete(key);
       this.background.delete(key);
-      try {
-        await this.analyse(key);
-      } catch (error) {
-        this.logger.error(`Workspace index: checking ${key} failed: ${(error as Error).stack ?? error}`);
-      }
+      this.analyse(key).catch((error: Error) => this.logger.error(`Workspace index: checking ${key} failed: ${error.stack ?? error}`));
+    }
+    const pending = this.pending.get(key);
+    if (pending) {
+      const outline = pending.outline ?? (await pending.announced);
+      if (outline) return asTarget(key, outline);
     }
     const known = this.open.get(key) ?? this.files.get(key);
-    if (known) return { uri: known.uri, anchors: known.outline.anchors, headings: known.outline.headings };
+    if (known) return asTarget(known.uri, known.outline);
     const uri = URI.parse(key);
     const text = (await this.fs.stat(uri))?.type === FileType.File ? await readText(this.fs, uri) : undefined;
     if (text === undefined) return 'missing';
     const outline = await this.host.outline(key, text);
     // A scan or an open document may have got there while the file was read.
     const now = this.open.get(key) ?? this.files.get(key);
-    if (now) return { uri: now.uri, anchors: now.outline.anchors, headings: now.outline.headings };
-    const entry: FileEntry = { uri: key, outline, linkOnly: true, published: false };
-    this.files.set(key, entry);
-    return { uri: key, anchors: entry.outline.anchors, headings: entry.outline.headings };
+    if (now) return asTarget(now.uri, now.outline);
+    this.files.set(key, { uri: key, outline, linkOnly: true, published: false });
+    return asTarget(key, outline);
   }
 
   /** Every runbook: the open version where there is one, else the file's. */
@@ -293,51 +332,85 @@ export class WorkspaceIndex {
     void this.work();
   }
 
-  /** Works through the queue, urgent files first, pausing between files. */
-  private async work(): Promise<void> {
-    if (this.working) return;
-    this.working = true;
-    let checked = 0;
-    const started = Date.now();
+  /**
+   * Analyses the given files (the CLI's) with their options; each result or failure goes to `result`.
+   * They stay in the index, so links between them are resolved from it.
+   */
+  async analyseFiles(files: readonly { uri: string; options: AnalyseOptions }[], result: (uri: string, outcome: FileResult | FileFailure) => void): Promise<void> {
+    this.batch = { options: new Map(files.map((f) => [documentKey(f.uri), f.options])), result };
+    try {
+      for (const f of files) this.background.add(documentKey(f.uri));
+      await this.work();
+    } finally {
+      this.batch = undefined;
+    }
+  }
+
+  /** Works through the queue, urgent files first, in as many lanes as the host analyses at once; resolves when it is empty. */
+  private work(): Promise<void> {
+    while (this.lanes < this.host.concurrency && (this.urgent.size || this.background.size)) {
+      if (this.lanes++ === 0) this.busy = { since: Date.now(), checked: 0 };
+      void this.lane();
+    }
+    return this.lanes || this.pending.size ? new Promise((resolve) => this.drained.push(resolve)) : Promise.resolve();
+  }
+
+  private async lane(): Promise<void> {
     try {
       for (;;) {
         const next = this.urgent.values().next();
-        const key = next.done ? this.background.values().next().value : next.value;
+        const key: string | undefined = next.done ? this.background.values().next().value : next.value;
         if (key === undefined) break;
         this.urgent.delete(key);
         this.background.delete(key);
         await this.host.pause();
         try {
           await this.analyse(key);
-          checked++;
+          this.busy.checked++;
         } catch (error) {
           this.logger.error(`Workspace index: checking ${key} failed: ${(error as Error).stack ?? error}`);
         }
       }
     } finally {
-      this.working = false;
+      this.lanes--;
+      this.settle();
     }
-    if (checked > 1) {
-      this.logger.info(`Workspace index: checked ${checked} files in ${Date.now() - started} ms; ${this.runbooks().length} runbooks.`);
+  }
+
+  /** When no lane runs and no analysis a link started is left, the queue is done. */
+  private settle(): void {
+    if (this.lanes || this.pending.size) return;
+    if (this.busy.checked > 1) {
+      this.logger.info(`Workspace index: checked ${this.busy.checked} files in ${Date.now() - this.busy.since} ms; ${this.runbooks().length} runbooks.`);
       this.host.changed();
     }
+    this.busy.checked = 0;
+    for (const resolve of this.drained.splice(0)) resolve();
   }
 
   private async analyse(key: string): Promise<void> {
     const removals = this.removals.get(key);
-    const uri = URI.parse(key);
-    const text = (await this.fs.stat(uri))?.type === FileType.File ? await readText(this.fs, uri) : undefined;
-    if (text === undefined) {
-      this.remove(key);
-      return;
-    }
-    this.analysing.add(key);
-    let result: FileAnalysis;
+    // Registered at once: a file linking here waits for the outline rather than reading the file again.
+    let announce!: (outline: Outline | undefined) => void;
+    const pending: Pending = { announced: new Promise((resolve) => (announce = resolve)), announce: (o) => (pending.outline ??= o, announce(o)) };
+    this.pending.set(key, pending);
+    let result: FileResult | undefined;
     try {
-      result = await this.host.analyse(key, text);
+      const uri = URI.parse(key);
+      const stat = await this.fs.stat(uri);
+      const text = stat?.type === FileType.File ? await readText(this.fs, uri) : undefined;
+      if (text === undefined) {
+        if (this.batch?.options.has(key)) this.batch.result(key, { error: !stat ? 'not found' : stat.type !== FileType.File ? 'not a file' : 'not UTF-8 text' });
+        this.remove(key);
+        return;
+      }
+      result = await this.host.analyse(key, text, this.batch?.options.get(key) ?? {});
     } finally {
-      this.analysing.delete(key);
+      pending.announce(result?.outline);
+      this.pending.delete(key);
+      this.settle();
     }
+    if (this.batch?.options.has(key)) this.batch.result(key, result);
     if (this.removals.get(key) !== removals) return;
     // Taken now: a link cycle may have read the file's headings meanwhile (an entry with the same outline).
     const before = this.files.get(key);

@@ -1,0 +1,216 @@
+import { availableParallelism, setPriority } from 'node:os';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import type { LinkResolver, LinkTarget } from '../service/rules/types';
+import { createRunbookService, type Analyser, type LinkSource } from '../service/runbookService';
+import type { RunbookSettings } from '../service/settings';
+import type { RunbookConfig } from '../service/workspace/config';
+import type { AnalyseOptions, FileResult, Outline } from '../service/workspace/index';
+import type { Layers } from '../service/workspace/policy';
+import { nodeClock } from './clock';
+import { nodeFileSystem } from './fs';
+import type { AnalyserEvents } from '../server';
+
+/**
+ * Closed files analysed in worker threads, so that the thread that answers the editor (or, in the
+ * CLI, the one that hands out files) only coordinates. The workers run the same bundle as the main
+ * thread; `workerData.role` tells them apart. Each worker has its own engine and policy over the disk;
+ * link targets come from the main thread's index, which each analysis first tells its own outline.
+ */
+
+const ROLE = 'runbook-analyser';
+
+type ToWorker =
+  | { type: 'analyse'; job: number; uri: string; text: string; editor: RunbookSettings; options: AnalyseOptions }
+  | { type: 'links'; request: number; found: [string, LinkTarget | 'missing'][]; targets: string[] }
+  | { type: 'changed' };
+
+type FromWorker =
+  | { type: 'links'; job: number; request: number; uri: string; paths: string[]; outline: Outline }
+  | { type: 'result'; job: number; result: FileResult }
+  | { type: 'failed'; job: number; message: string }
+  | { type: 'problem'; message: string }
+  | { type: 'config'; config: RunbookConfig };
+
+interface WorkerData {
+  role: typeof ROLE;
+  layers?: Layers;
+  /** Niceness of the worker's thread (Linux): the editor's requests come first. */
+  nice?: number;
+}
+
+
+export interface PoolOptions {
+  size: number;
+  layers?: Layers;
+  nice?: number;
+  /** Workers stop after this long without work, giving their memory back; they start again on demand. */
+  idleMs?: number;
+  events: AnalyserEvents;
+}
+
+interface Job {
+  resolve(result: FileResult): void;
+  reject(error: Error): void;
+  links: LinkSource;
+  worker: Lane;
+}
+
+interface Lane {
+  worker: Worker;
+  jobs: number;
+}
+
+/** True in a worker thread started by a `WorkerAnalyser`. */
+export function isAnalyserWorker(): boolean {
+  return !isMainThread && (workerData as WorkerData | undefined)?.role === ROLE;
+}
+
+/** How many analyser threads are worth starting: one per core, at most four; none on one core. */
+export function analyserThreads(): number {
+  const cores = availableParallelism();
+  return cores < 2 ? 0 : Math.min(cores, 4);
+}
+
+/** The main thread's side: hands files to the workers and answers their link requests. */
+export class WorkerAnalyser implements Analyser {
+  private lanes: Lane[] = [];
+  private jobs = new Map<number, Job>();
+  private nextJob = 1;
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly options: PoolOptions) {}
+
+  /** Two files per worker: one runs while the other waits for its link targets. */
+  get concurrency(): number {
+    return this.options.size * 2;
+  }
+
+  analyse(uri: string, text: string, editor: RunbookSettings, options: AnalyseOptions, links: LinkSource): Promise<FileResult> {
+    clearTimeout(this.idleTimer);
+    const lane = this.lane();
+    const job = this.nextJob++;
+    return new Promise<FileResult>((resolve, reject) => {
+      this.jobs.set(job, { resolve, reject, links, worker: lane });
+      lane.jobs++;
+      lane.worker.postMessage({ type: 'analyse', job, uri, text, editor, options } satisfies ToWorker);
+    });
+  }
+
+  changed(): void {
+    for (const lane of this.lanes) lane.worker.postMessage({ type: 'changed' } satisfies ToWorker);
+  }
+
+  /** Stops every worker; jobs still running fail. */
+  async close(): Promise<void> {
+    clearTimeout(this.idleTimer);
+    const lanes = this.lanes.splice(0);
+    await Promise.all(lanes.map((l) => l.worker.terminate()));
+  }
+
+  /** The least busy worker, starting one while there are fewer than `size`. */
+  private lane(): Lane {
+    const free = this.lanes.find((l) => l.jobs === 0);
+    if (free) return free;
+    if (this.lanes.length < this.options.size) return this.start();
+    return this.lanes.reduce((a, b) => (b.jobs < a.jobs ? b : a));
+  }
+
+  private start(): Lane {
+    const data: WorkerData = { role: ROLE, layers: this.options.layers, nice: this.options.nice };
+    const worker = new Worker(__filename, { workerData: data });
+    const lane: Lane = { worker, jobs: 0 };
+    this.lanes.push(lane);
+    worker.on('message', (m: FromWorker) => this.receive(lane, m));
+    const fail = (error: Error) => {
+      this.lanes = this.lanes.filter((l) => l !== lane);
+      for (const [id, job] of this.jobs) {
+        if (job.worker !== lane) continue;
+        this.jobs.delete(id);
+        job.reject(error);
+      }
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`an analyser thread stopped (exit code ${code})`)));
+    worker.unref();
+    return lane;
+  }
+
+  private receive(lane: Lane, m: FromWorker): void {
+    switch (m.type) {
+      case 'problem':
+        return this.options.events.problem(m.message);
+      case 'config':
+        return this.options.events.config(m.config);
+      case 'links': {
+        const job = this.jobs.get(m.job);
+        if (!job) return;
+        job.links(m.uri, m.paths, m.outline).then(
+          ({ resolver, targets }) => {
+            const found = m.paths.map((p) => [p, resolver.resolve(p) ?? 'missing'] as [string, LinkTarget | 'missing']);
+            lane.worker.postMessage({ type: 'links', request: m.request, found, targets: [...targets] } satisfies ToWorker);
+          },
+          (error: Error) => this.settle(lane, m.job, undefined, error),
+        );
+        return;
+      }
+      case 'result':
+        return this.settle(lane, m.job, m.result);
+      case 'failed':
+        return this.settle(lane, m.job, undefined, new Error(m.message));
+    }
+  }
+
+  private settle(lane: Lane, id: number, result: FileResult | undefined, error?: Error): void {
+    const job = this.jobs.get(id);
+    if (!job) return;
+    this.jobs.delete(id);
+    lane.jobs--;
+    if (result) job.resolve(result);
+    else job.reject(error ?? new Error('no result'));
+    if (!this.jobs.size && this.options.idleMs !== undefined) {
+      this.idleTimer = setTimeout(() => void this.close(), this.options.idleMs);
+      this.idleTimer.unref?.();
+    }
+  }
+}
+
+/** The worker's side: analyses what it is sent with its own engine, asking the main thread for link targets. */
+export function runAnalyserWorker(): void {
+  const data = workerData as WorkerData;
+  const port = parentPort!;
+  if (data.nice) {
+    try {
+      // On Linux, priority 0 is the calling thread: only this worker yields to the main thread.
+      setPriority(0, data.nice);
+    } catch {
+      // not permitted here: run at the normal priority
+    }
+  }
+  const post = (m: FromWorker) => port.postMessage(m);
+  const service = createRunbookService({ fs: nodeFileSystem, clock: nodeClock, layers: data.layers });
+  service.on({ problem: (message) => post({ type: 'problem', message }), config: (config) => post({ type: 'config', config }) });
+  const waiting = new Map<number, (answer: { found: Map<string, LinkTarget | 'missing'>; targets: Set<string> }) => void>();
+  let nextRequest = 1;
+
+  port.on('message', (m: ToWorker) => {
+    if (m.type === 'changed') {
+      service.policy.changed();
+      return;
+    }
+    if (m.type === 'links') {
+      waiting.get(m.request)?.({ found: new Map(m.found), targets: new Set(m.targets) });
+      waiting.delete(m.request);
+      return;
+    }
+    const links: LinkSource = (uri, paths, outline) =>
+      new Promise((resolve) => {
+        const request = nextRequest++;
+        waiting.set(request, ({ found, targets }) => resolve({ resolver: { resolve: (p) => found.get(p) } satisfies LinkResolver, targets }));
+        post({ type: 'links', job: m.job, request, uri, paths, outline });
+      });
+    service.analyseFile(m.uri, m.text, m.editor, m.options, links).then(
+      (result) => post({ type: 'result', job: m.job, result }),
+      (error: Error) => post({ type: 'failed', job: m.job, message: error.stack ?? error.message }),
+    );
+  });
+}
