@@ -3,7 +3,7 @@ import type { CompletionList, Diagnostic, DocumentSymbol, FoldingRange, Hover, L
 import { RunbookLanguageService } from '../../server/src/service/languageService';
 import { buildModel, type DocumentModel } from '../../server/src/service/model/document';
 import { ChunkParser } from '../../server/src/service/model/parse';
-import { headingKey } from '../../server/src/service/model/keys';
+import { editDistance, headingKey, nameKey } from '../../server/src/service/model/keys';
 import type { DiagnosticData } from '../../server/src/service/features/diagnostics';
 import type { OffsetEdit } from '../../server/src/service/rules/types';
 import type { RunbookSettings } from '../../server/src/service/settings';
@@ -98,8 +98,13 @@ export function nastyLine(schema: TemplateSchema): fc.Arbitrary<string> {
   const w = templateWords(schema);
   const word = fc.oneof(fc.constantFrom(...w.values), unicodeText);
   const cell = fc.oneof(word, fc.constantFrom(...w.fields).map((f) => `**${f}**`), fc.constantFrom(...w.columns));
+  // A template heading with a letter dropped or two swapped: a near miss of the section.
+  const typo = fc.tuple(fc.constantFrom(...w.headings), fc.nat(), fc.boolean()).map(([h, n, swap]) => {
+    const i = 1 + (n % Math.max(1, h.length - 2));
+    return swap ? h.slice(0, i) + h[i + 1] + h[i] + h.slice(i + 2) : h.slice(0, i) + h.slice(i + 1);
+  });
   const heading = fc
-    .tuple(fc.integer({ min: 1, max: 6 }), fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...w.headings) }, unicodeText), fc.oneof(fc.constant(''), unicodeText), fc.boolean())
+    .tuple(fc.integer({ min: 1, max: 6 }), fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...w.headings) }, { weight: 1, arbitrary: typo }, unicodeText), fc.oneof(fc.constant(''), unicodeText), fc.boolean())
     .map(([depth, text, extra, closed]) => `${'#'.repeat(depth)} ${text}${extra}${closed ? ' ##' : ''}`);
   const row = fc
     .tuple(fc.array(cell, { minLength: 1, maxLength: 5 }), fc.boolean(), fc.boolean())
@@ -120,6 +125,14 @@ export function nastyLine(schema: TemplateSchema): fc.Arbitrary<string> {
     '-->',
     '<div>',
     '</div>',
+    '<style>',
+    '</style>',
+    '<script>',
+    '<pre>',
+    '<textarea>',
+    '<?php',
+    '<![CDATA[',
+    '<!DOCTYPE html>',
   );
   const structural = fc.constantFrom('', '   ', '\t', '---', '***', '===', '> quote', '- item', '1. item', '    indented code', 'runbook: true', '+++', '[ref]: #section-1-system-overview', '[^1]: note');
   return fc.oneof(
@@ -483,6 +496,122 @@ function describe(text: string, max = 60): string {
   return JSON.stringify(text.length > max ? text.slice(0, max) + '…' : text);
 }
 
+/** The kinds of line break in a text. */
+function breakKinds(text: string): Set<string> {
+  return new Set(text.match(/\r\n|\r|\n/g) ?? []);
+}
+
+/**
+ * Every original line is a line of the fixed text, in order: as it was, or (a table row with a pipe)
+ * with cells added at its end, or with a placeholder replaced. A line without a pipe that GFM takes
+ * into a table is prose and must stay exactly as written.
+ */
+export function lostLines(original: string, fixed: string, replaced: { start: number; end: number }[]): string[] {
+  // The byte-order mark is no part of the first line (whether it is kept is judged on its own).
+  const bom = original.startsWith('\ufeff') ? 1 : 0;
+  const before = lspLines(original.slice(bom));
+  const after = lspLines(fixed.replace(/^\ufeff/, ''));
+  const starts = lineStarts(original.slice(bom)).map((s) => s + bom);
+  const problems: string[] = [];
+  let j = 0;
+  before.forEach((line, i) => {
+    const start = starts[i];
+    const end = start + line.length;
+    const touched = replaced.filter((r) => r.start < end && r.end > start);
+    const keptAs = (candidate: string) => {
+      if (candidate === line) return true;
+      if (touched.length) return isSubsequence(without(line, touched.map((r) => ({ start: Math.max(0, r.start - start), end: Math.min(line.length, r.end - start) }))), candidate);
+      return /(?:^|[^\\])\|/.test(line) && candidate.startsWith(line.trimEnd());
+    };
+    let k = j;
+    while (k < after.length && !keptAs(after[k])) k++;
+    if (k === after.length) {
+      if (problems.length < 3) problems.push(`line ${i + 1} ${describe(line)} is not in the fixed text as written`);
+      return;
+    }
+    j = k + 1;
+  });
+  return problems;
+}
+
+/** Template keys of a text's heading lines (ATX, up to three spaces in), with whether each is a real heading of the model. */
+function headingLines(model: DocumentModel): { key: string; depth: number; real: boolean; start: number }[] {
+  const real = new Set(model.headings.map((h) => h.line));
+  const front = model.frontMatterRange;
+  const out: { key: string; depth: number; real: boolean; start: number }[] = [];
+  for (let line = 0; line < model.lines.lineCount; line++) {
+    const start = model.lines.lineStarts[line];
+    if (front && start >= front.start && start < front.end) continue;
+    const m = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/.exec(model.lines.lineText(line));
+    if (m) out.push({ key: headingKey(m[2] ?? ''), depth: m[1].length, real: real.has(line), start });
+  }
+  // Setext headings are real headings too.
+  for (const h of model.headings) if (!out.some((o) => o.start === model.lines.lineStarts[h.line])) out.push({ key: headingKey(h.text), depth: h.depth, real: true, start: model.lines.lineStarts[h.line] });
+  return out;
+}
+
+/** A key is a near miss of another: one edit apart on keys of five characters or more (the matcher takes such a heading for the section). */
+function near(a: string, b: string): boolean {
+  return a === b || (Math.max(a.length, b.length) >= 5 && editDistance(a, b, 1) <= 1);
+}
+
+/**
+ * What fix-all must never do, judged from the texts before and after (issue 13): insert a template
+ * section the document has under a near-miss name, at another level or inside a block; insert more
+ * template headings than the diagnostics said were missing; insert a field the document has under a
+ * near-miss name or inside an open block; lose or drop the BOM; write other line breaks than the
+ * document's.
+ */
+export function fixAllInvariantProblems(schema: TemplateSchema, original: string, fixed: string, diagnostics: Diagnostic[]): string[] {
+  const problems: string[] = [];
+  if (original.startsWith('\ufeff') !== fixed.startsWith('\ufeff')) problems.push(`fix-all ${original.startsWith('\ufeff') ? 'dropped' : 'added'} the byte-order mark`);
+  const kinds = breakKinds(original);
+  if (kinds.size === 1) {
+    const other = [...breakKinds(fixed)].filter((k) => !kinds.has(k));
+    if (other.length) problems.push(`fix-all wrote ${JSON.stringify(other)} line breaks into a document that has only ${JSON.stringify([...kinds])}`);
+  }
+  if (fixed === original) return problems;
+  const parse = (text: string) => buildModel('file:///judge.md', 1, text, new ChunkParser(), true);
+  const before = parse(original);
+  const after = parse(fixed);
+  const tops = schema.sections;
+  const topKeys = new Set(tops.map((s) => s.key));
+  const allKeys = new Set(allSpecs(tops).map((s) => s.key));
+  const linesBefore = headingLines(before);
+  const linesAfter = headingLines(after);
+  const countKey = (lines: typeof linesBefore, key: string) => lines.filter((l) => l.key === key).length;
+  // At most as many template headings as the missing-section and missing-subsection fixes promised.
+  let promised = 0;
+  for (const d of diagnostics) {
+    if (d.code !== 'missing-section' && d.code !== 'missing-subsection') continue;
+    const fix = fixesOf(d).find((f) => f.safe);
+    for (const e of fix?.edits ?? []) for (const l of lspLines(e.newText)) if (/^#{1,6}[ \t]/.test(l) && allKeys.has(headingKey(l.replace(/^#+[ \t]+/, '')))) promised++;
+  }
+  const inserted = linesAfter.filter((l) => allKeys.has(l.key)).length - linesBefore.filter((l) => allKeys.has(l.key)).length;
+  if (inserted > promised) problems.push(`fix-all inserted ${inserted} template headings; the diagnostics promised ${promised}`);
+  // A top-level section the document has at another level, misspelt by a letter, or inside a block is not inserted again.
+  for (const key of topKeys) {
+    const inBlock = (at: number) => before.rawBlocks.some((b) => b.top && b.start < at && at < b.end);
+    const had = linesBefore.find((l) => (l.real ? near(l.key, key) && !(allKeys.has(l.key) && l.key !== key) : l.key === key && l.depth >= schema.sectionDepth && inBlock(l.start)));
+    if (had && countKey(linesAfter, key) > countKey(linesBefore, key)) problems.push(`fix-all inserted section "${key}", which the document has at line ${before.lines.positionAt(had.start).line + 1}`);
+  }
+  // Fields: a row the document has inside a block that runs to the end, or misspelt by a letter in the template's table, is not inserted again.
+  for (const table of schema.tables.filter((t) => t.keyed && !t.optional)) {
+    const header = table.columns.map((c) => c.key).join('|');
+    for (const field of table.fields) {
+      const rowsOf = (model: DocumentModel) => model.tables.filter((t) => t.header.cells.map((c) => nameKey(c.text)).join('|') === header).flatMap((t) => t.rows).filter((r) => nameKey(r.cells[0]?.text ?? '') === field.key).length;
+      const misspelt = before.tables.some((t) => t.header.cells.map((c) => nameKey(c.text)).join('|') === header && t.rows.some((r) => near(nameKey(r.cells[0]?.text ?? ''), field.key)));
+      // Inside a block that runs to the end from within the table's own section (elsewhere the row is no field of it).
+      const section = table.section;
+      const home = section && before.headings.find((h) => headingKey(h.text) === section.key);
+      const homeEnd = home && before.headings.find((h) => h.start > home.start && h.depth <= home.depth)?.start;
+      const inside = !!home && before.rawBlocks.some((b) => !b.closed && b.top && b.start > home.start && (homeEnd === undefined || b.start < homeEnd) && original.slice(b.end).trim() === '' && b.lines.some((l) => l.cell !== undefined && nameKey(l.cell) === field.key));
+      if ((misspelt || inside) && rowsOf(after) > rowsOf(before)) problems.push(`fix-all inserted field "${field.name}", which the document has ${inside ? 'inside an unclosed block' : 'under a near-miss name'}`);
+    }
+  }
+  return problems;
+}
+
 /** Fix violations found on one document. */
 export interface FixReport {
   problems: string[];
@@ -680,6 +809,8 @@ export class Harness {
     const starts = lineStarts(text);
     const placeholders = diagnostics.flatMap((d) => fixesOf(d).filter((f) => f.safe).flatMap((f) => f.edits)).map((e) => ({ start: offsetOf(text, e.range.start, starts), end: offsetOf(text, e.range.end, starts) })).filter((r) => r.end > r.start);
     if (!isSubsequence(without(text, placeholders), fixed)) problems.push('fix-all lost original text');
+    problems.push(...lostLines(text, fixed, placeholders).map((p) => `fix-all changed a line: ${p}`));
+    problems.push(...fixAllInvariantProblems(this.schema, text, fixed, diagnostics));
     const after = await session.analyse(fixed);
     const second = await session.service.fixAll(after.model, this.schema, this.settings, this.today);
     if (second.length) problems.push(`fix-all is not idempotent: a second run returns ${second.length} edits, first ${describe(second[0].newText)} at ${second[0].start}`);

@@ -6,6 +6,7 @@ import { builtinTemplate } from '../../server/src/service/template/builtin';
 import { defaultSettings, type RunbookSettings } from '../../server/src/service/settings';
 import type { TemplateSchema } from '../../server/src/service/template/schema';
 import { LineIndex } from '../../server/src/service/model/text';
+import { applyEdits } from '../../server/src/service/edits';
 
 /** The date every test runs on, so review dates do not expire. */
 export const TODAY = '2026-11-27';
@@ -64,4 +65,33 @@ export async function expectAt(source: string, rule: string, message?: RegExp, o
   );
   if (message) for (const d of found) assert.match(d.message, message);
   return found;
+}
+
+/** The text with a diagnostic's quick fix applied: the one whose title matches `title`, else the first. */
+export function withFix(text: string, d: Diagnostic, title?: RegExp): string {
+  const fixes = (d.data as { fixes: { title: string; edits: { range: Range; newText: string }[] }[] }).fixes;
+  const fix = title ? fixes.find((f) => title.test(f.title)) : fixes[0];
+  assert.ok(fix, `no fix ${title ?? ''} among ${fixes.map((f) => f.title).join(' | ')}`);
+  const lines = new LineIndex(text);
+  return applyEdits(text, fix.edits.map((e) => ({ start: lines.offsetAt(e.range.start), end: lines.offsetAt(e.range.end), newText: e.newText })));
+}
+
+/** The text after fix-all, as `runbook-lint --fix` and fix-all on save write it. */
+export async function fixAll(text: string, options: { schema?: TemplateSchema; settings?: Partial<RunbookSettings> } = {}): Promise<string> {
+  const service = new RunbookLanguageService();
+  const model = service.getModel({ uri: 'file:///work/runbooks/test-runbook.md', version: 1, getText: () => text });
+  return applyEdits(text, await service.fixAll(model, options.schema ?? builtinTemplate(), { ...defaultSettings, ...options.settings }, TODAY));
+}
+
+/** True when every line of `before` is still a line of `after`, in order (lines the edits inserted aside). */
+export function keepsEveryLine(before: string, after: string): boolean {
+  const b = before.split(/\r\n|\r|\n/);
+  const a = after.split(/\r\n|\r|\n/);
+  let j = 0;
+  for (const line of b) {
+    while (j < a.length && a[j] !== line) j++;
+    if (j === a.length) return false;
+    j++;
+  }
+  return true;
 }

@@ -2,7 +2,7 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { builtinTemplate } from '../../server/src/service/template/builtin';
-import { headingKey } from '../../server/src/service/model/keys';
+import { editDistance, headingKey } from '../../server/src/service/model/keys';
 import { defaultSettings } from '../../server/src/service/settings';
 import { TODAY, example } from '../support/lint';
 import {
@@ -108,6 +108,14 @@ test('the generator makes every kind of hard document it promises', () => {
   has('template placeholders', (d) => /\[DATE\]|\[System Name\]/i.test(d.text));
   has('an unbalanced fence', (d) => (d.text.match(/^ {0,3}```/gm) ?? []).length % 2 === 1);
   has('a ragged table row', (d) => d.text.includes('| extra |'));
+  has('an HTML block that waits for its closing line', (d) => /^(<style>|<script>|<pre>|<textarea>|<\?php|<!\[CDATA\[)/m.test(d.text));
+  has('a misspelt template heading', (d) => {
+    const titles = new Set(schema.sections.flatMap((s) => [s.title, s.heading]).map((t) => t.toLowerCase()));
+    return d.text.split(/\r\n|\r|\n/).some((l) => {
+      const t = /^#{1,6} (.*)$/.exec(l)?.[1].toLowerCase() ?? '';
+      return t.length > 6 && ![...titles].some((title) => t.startsWith(title)) && [...titles].some((title) => t.length >= title.length - 1 && editDistance(t.slice(0, title.length), title, 2) === 1);
+    });
+  });
   has('a dropped section', (d) => d.kind === 'template' && new Set(sectionKeys(d)).size < templateKeys.length - 2);
   has('a duplicated section', (d) => sectionKeys(d).length > new Set(sectionKeys(d)).size);
   has('sections out of order', (d) => {

@@ -171,7 +171,7 @@ export class RunbookLanguageService {
     const match = this.getMatch(model, schema);
     const key = headingKey(title);
     // The rule reports the missing required sections in template order, one finding each.
-    const missing = schema.sections.filter((s) => !s.optional && !match.sections.has(s));
+    const missing = schema.sections.filter((s) => !s.optional && !match.sections.has(s) && !match.swallowed.has(s));
     const index = missing.findIndex((s) => s.key === key || headingKey(s.heading) === key);
     if (index < 0) return [];
     const findings = await missingSection.check({ model, schema, match, today });

@@ -43,6 +43,12 @@ export interface Toc {
   rebuildable: boolean;
 }
 
+/** A heading that is a near miss of the section an entry names: fixing the heading fixes the entry too. */
+function nearMissNamed(match: Match, text: string, fragment: string): Section | undefined {
+  for (const [section, miss] of match.nearMisses) if ((text !== '' && miss.spec.key === headingKey(text)) || slug(miss.spec.heading) === fragment) return section;
+  return undefined;
+}
+
 /** The document's contents section and list, when the template has one and the document too. */
 export function tocOf(model: DocumentModel, schema: TemplateSchema, match: Match): Toc | undefined {
   const spec = tocSpec(schema);
@@ -66,8 +72,8 @@ export function tocOf(model: DocumentModel, schema: TemplateSchema, match: Match
     const text = /^\[([^\]]*)\]\(/.exec(model.text.slice(link.start, link.end))?.[1]?.trim() ?? '';
     const fragment = link.fragment!.toLowerCase();
     // By its anchor; a link whose anchor is broken still names a section by its text (broken-link reports the anchor).
-    const named = bySlug.get(fragment) ?? (anchors.has(fragment) ? undefined : byKey.get(headingKey(text)));
-    const missing = named || anchors.has(fragment) ? undefined : schema.sections.find((s) => !match.sections.has(s) && ((text !== '' && s.key === headingKey(text)) || slug(s.heading) === fragment));
+    const named = bySlug.get(fragment) ?? (anchors.has(fragment) ? undefined : (byKey.get(headingKey(text)) ?? nearMissNamed(match, text, fragment)));
+    const missing = named || anchors.has(fragment) ? undefined : schema.sections.find((s) => !match.sections.has(s) && !match.swallowed.has(s) && ((text !== '' && s.key === headingKey(text)) || slug(s.heading) === fragment));
     if (!named && !missing) rebuildable = false;
     entries.push({ link, text, section: named, missing });
   }
@@ -97,5 +103,5 @@ export function updateTocEdits(model: DocumentModel, schema: TemplateSchema, mat
     const end = nextLineStart(model, existing.end - 1);
     return model.text.slice(existing.start, end) === list ? [] : [{ start: existing.start, end, newText: keepBreaksApart(model.text, existing.start, end, list) }];
   }
-  return [insertBlock(model, nextLineStart(model, toc.section.heading.end), list)];
+  return insertBlock(model, match, nextLineStart(model, toc.section.heading.end), list);
 }

@@ -6,7 +6,7 @@ import { missingSection } from '../rules/missing-section';
 import { missingSubsection } from '../rules/missing-subsection';
 import { fieldRows, tablesOf } from '../rules/fields';
 import type { OffsetEdit } from '../rules/types';
-import { addToDate, cellValue, nextLineStart, parseFrequency } from '../rules/util';
+import { addToDate, cellValue, isProseRow, nextLineStart, parseFrequency } from '../rules/util';
 import type { TemplateSchema } from '../template/schema';
 
 /** Edits inserting every missing section and subsection from the template, each at its place. */
@@ -53,7 +53,7 @@ export function markReviewed(model: DocumentModel, schema: TemplateSchema, match
       if (/change|description|note/.test(name)) return 'Reviewed; no changes needed';
       return '';
     });
-    const last = table.rows.filter((r) => r.cells.some((c) => cellValue(c) !== '')).pop() ?? table.header;
+    const last = table.rows.filter((r) => !isProseRow(model, r) && r.cells.some((c) => cellValue(c) !== '')).pop() ?? table.header;
     const at = nextLineStart(model, last === table.header ? last.end + 1 : last.start);
     const row = `| ${cells.join(' | ')} |${model.lines.eol}`;
     edits.push({ start: at, end: at, newText: keepBreaksApart(model.text, at, at, at >= model.text.length && !endsWithBreak(model.text) ? model.lines.eol + row : row) });

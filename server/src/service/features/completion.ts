@@ -2,8 +2,9 @@ import { CompletionItemKind, InsertTextFormat, MarkupKind, TextEdit, type Comple
 import { allSections, sectionAt, type DocumentModel, type Table, type TableRow } from '../model/document';
 import { nameKey } from '../model/keys';
 import { keepBreaksApart } from '../edits';
-import { owningSpec, type Match } from '../match';
+import { owningSpec, parentOf, type Match } from '../match';
 import { displayTitle, PLACEHOLDER } from '../template/compile';
+import { styledSkeleton } from '../style';
 import type { SectionSpec, TableSpec, TemplateSchema } from '../template/schema';
 
 /** Values no template spells out but every runbook author expects in a column of this name. */
@@ -75,10 +76,12 @@ function headingItems(at: Cursor): CompletionItem[] | undefined {
   const own = allSections(at.model).find((s) => s.heading.line === at.line);
   if (!own) return undefined;
   const topLevel = depth === at.schema.sectionDepth;
-  const parentSpec = own.parent && at.match.specOf.get(own.parent);
+  const ownParent = parentOf(at.match, own);
+  const parentSpec = ownParent && at.match.specOf.get(ownParent);
   const siblings = topLevel ? at.schema.sections : (parentSpec?.children ?? []).filter((c) => c.depth === depth);
   // The heading being typed may already match a section (`## Rollback Procedures`): it must not hide itself.
-  const present = (spec: SectionSpec) => (at.match.sections.get(spec) ?? []).some((s) => s !== own && (topLevel || s.parent === own.parent));
+  // A section written under another name or level, or inside an unclosed block, is there too: offering it again would write it twice.
+  const present = (spec: SectionSpec) => at.match.swallowed.has(spec) || (at.match.sections.get(spec) ?? []).some((s) => s !== own && (topLevel || parentOf(at.match, s) === ownParent));
   const range = lineRange(at);
   return siblings.flatMap((spec, i): CompletionItem[] =>
     present(spec)
@@ -93,7 +96,7 @@ function headingItems(at: Cursor): CompletionItem[] | undefined {
             // VS Code filters on the text from the edit's start, so the `## ` typed belongs in front.
             filterText: `${heading[1]}${spec.title} ${spec.heading}`,
             insertTextFormat: InsertTextFormat.Snippet,
-            textEdit: TextEdit.replace(range, blockSnippet(at, skeletonSnippet(spec.skeleton))),
+            textEdit: TextEdit.replace(range, blockSnippet(at, skeletonSnippet(styledSkeleton(at.schema, at.match, spec, topLevel ? undefined : ownParent)))),
           },
         ],
   );

@@ -83,7 +83,7 @@ export function toDiagnostic(model: DocumentModel, finding: Finding, severity: E
       edits: f.edits.map((e) => ({ range: model.lines.range(e.start, e.end), newText: e.newText })),
     })),
   };
-  return {
+  const diagnostic: Diagnostic = {
     range: model.lines.range(finding.start, finding.end),
     severity: SEVERITY[severity],
     code: finding.rule,
@@ -92,6 +92,10 @@ export function toDiagnostic(model: DocumentModel, finding: Finding, severity: E
     message: finding.message,
     data,
   };
+  if (finding.related?.length) {
+    diagnostic.relatedInformation = finding.related.map((r) => ({ location: { uri: model.uri, range: model.lines.range(r.start, r.end) }, message: r.message }));
+  }
+  return diagnostic;
 }
 
 /** Diagnostics of a document, or undefined when cancelled. */

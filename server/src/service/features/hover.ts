@@ -1,7 +1,7 @@
 import type { Hover, Position } from 'vscode-languageserver-types';
 import { nameKey } from '../model/keys';
 import type { DocumentModel } from '../model/document';
-import type { Match } from '../match';
+import { childrenOf, type Match } from '../match';
 import type { SectionSpec, TemplateSchema } from '../template/schema';
 
 /** The template's guidance for the section heading or table field under the cursor. */
@@ -10,7 +10,7 @@ export function hover(model: DocumentModel, schema: TemplateSchema, match: Match
   const section = [...match.specOf.keys()].find((s) => s.heading.start <= offset && offset <= s.heading.end);
   if (section) {
     const spec = match.specOf.get(section)!;
-    return { contents: { kind: 'markdown', value: sectionHover(spec, section.children.map((c) => match.specOf.get(c))) }, range: model.lines.range(section.heading.start, section.heading.end) };
+    return { contents: { kind: 'markdown', value: sectionHover(spec, childrenOf(match, section).map((c) => match.specOf.get(c))) }, range: model.lines.range(section.heading.start, section.heading.end) };
   }
   for (const [table, spec] of match.tables) {
     if (offset < table.start || offset > table.end) continue;
@@ -19,7 +19,7 @@ export function hover(model: DocumentModel, schema: TemplateSchema, match: Match
       if (index < 0) continue;
       const lines: string[] = [];
       if (spec.keyed && row !== table.header) {
-        const field = spec.fields.find((f) => f.key === nameKey(row.cells[0]?.text ?? ''));
+        const field = spec.fields.find((f) => f.key === nameKey(row.cells[0]?.text ?? '')) ?? match.nearMissFields.get(row);
         if (!field) return undefined;
         lines.push(`**${field.name}** — field of *${spec.context}*`);
         if (field.vocabulary) lines.push(`Allowed values: ${field.vocabulary.map((v) => `\`${v}\``).join(', ')}`);

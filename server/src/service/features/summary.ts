@@ -41,7 +41,8 @@ export function reviewText(review: ReviewStatus): string | undefined {
 /** Top-level sections in document order, each missing template section placed after the present ones before it. */
 function outlineOf(schema: TemplateSchema, match: Match): SectionStatus[] {
   const out: SectionStatus[] = [];
-  const missing = schema.sections.filter((spec) => !spec.optional && !match.sections.has(spec));
+  // A section inside an unclosed block is not offered for insertion: the unclosed-block finding is what to fix.
+  const missing = schema.sections.filter((spec) => !spec.optional && !match.sections.has(spec) && !match.swallowed.has(spec));
   const emitMissingBefore = (index: number) => {
     while (missing.length && schema.sections.indexOf(missing[0]) < index) {
       const spec = missing.shift()!;

@@ -2,7 +2,7 @@ import type { Heading as MdHeading, Nodes, Parents, PhrasingContent, Root, Table
 import { toString } from 'mdast-util-to-string';
 import { slug } from 'github-slugger';
 import { LineIndex } from './text';
-import { blocksOf, type ChunkParser, type Block } from './parse';
+import { blocksOf, endsClosed, openingOf, type ChunkParser, type Block } from './parse';
 
 /** A heading of the document. Offsets are absolute in the document text. */
 export interface Heading {
@@ -88,6 +88,35 @@ export interface CodeBlock {
   end: number;
 }
 
+/** A line inside a raw block that would be a heading or a table row if the block were closed before it. */
+export interface RawLine {
+  /** Offset of the line's start. */
+  start: number;
+  heading?: { depth: number; text: string };
+  /** The first cell of a table row. */
+  cell?: string;
+}
+
+/**
+ * A fenced code block, an HTML block or a comment: text that Markdown does not read. One left open
+ * takes in everything up to the end of its container, headings included.
+ */
+export interface RawBlock {
+  kind: 'fence' | 'html' | 'comment';
+  /** Its opening as a person would name it: "```bash", "<style>", "<!--". */
+  opener: string;
+  start: number;
+  end: number;
+  /** Ended by its own closing line (or, for HTML blocks that end so, a blank line); false when the end of its container did. */
+  closed: boolean;
+  /** The line that would close it in its container ('' when a blank line closes it). */
+  closer: string;
+  /** At the top level of the document, not in a list item or block quote. */
+  top: boolean;
+  /** Lines after its first that would be ATX headings or table rows outside it (top-level blocks only). */
+  lines: RawLine[];
+}
+
 /** The parsed document every feature shares: built once per (uri, version). */
 export interface DocumentModel {
   uri: string;
@@ -102,6 +131,8 @@ export interface DocumentModel {
   links: Link[];
   anchors: Set<string>;
   codeBlocks: CodeBlock[];
+  /** Fenced code blocks, HTML blocks and comments, in document order, nested ones included. */
+  rawBlocks: RawBlock[];
   textRuns: TextRun[];
   frontMatter: Record<string, string> | undefined;
   frontMatterRange: { start: number; end: number } | undefined;
@@ -128,6 +159,7 @@ export function buildModel(uri: string, version: number, text: string, parser: C
     links: [],
     anchors: new Set(),
     codeBlocks: [],
+    rawBlocks: [],
     textRuns: [],
     frontMatter: undefined,
     frontMatterRange: undefined,
@@ -208,6 +240,7 @@ export function buildModel(uri: string, version: number, text: string, parser: C
     }
     textRuns.push(p.textRuns);
     for (const c of p.codeBlocks) model.codeBlocks.push(c);
+    for (const r of p.rawBlocks) model.rawBlocks.push(r);
     for (const c of p.comments) model.comments.push(c);
     for (const l of f.links) {
       if (l.url !== undefined) {
@@ -260,6 +293,7 @@ interface Facts {
   links: LinkFact[];
   anchors: { block: number; anchor: string }[];
   codeBlocks: CodeBlock[];
+  rawBlocks: RawBlock[];
   textRuns: TextRun[];
   comments: { value: string; start: number; end: number }[];
   /** Link definitions (identifier, url) in document order. */
@@ -272,7 +306,7 @@ const factsCache = new WeakMap<Root, Facts>();
 function factsOf(tree: Root, text: string, base: number): Facts {
   let facts = factsCache.get(tree);
   if (facts) return facts;
-  facts = { headings: [], tables: [], links: [], anchors: [], codeBlocks: [], textRuns: [], comments: [], definitions: [] };
+  facts = { headings: [], tables: [], links: [], anchors: [], codeBlocks: [], rawBlocks: [], textRuns: [], comments: [], definitions: [] };
   const src = { text, base };
   tree.children.forEach((node, j) => {
     collectDefinitions(node, facts!.definitions);
@@ -283,7 +317,7 @@ function factsOf(tree: Root, text: string, base: number): Facts {
     }
     facts!.headings[j] = undefined;
     if (node.type === 'yaml' || (node.type as string) === 'toml') return;
-    walk(node, src, facts!, j);
+    walk(node, src, facts!, j, true);
   });
   factsCache.set(tree, facts);
   return facts;
@@ -332,17 +366,19 @@ function collectDefinitions(node: Nodes, into: [string, string][]): void {
   }
 }
 
-function walk(node: Nodes, src: Source, facts: Facts, block: number): void {
+function walk(node: Nodes, src: Source, facts: Facts, block: number, top = false): void {
   const start = node.position?.start.offset ?? 0;
   const end = node.position?.end.offset ?? 0;
   switch (node.type) {
     case 'code':
       facts.codeBlocks.push({ lang: node.lang ?? undefined, start, end });
       facts.textRuns.push({ start, end, kind: 'code' });
+      rawBlockOf('code', src, start, end, top, facts);
       return;
     case 'html':
       facts.textRuns.push({ start, end, kind: 'html' });
       collectHtml(slice(src, start, end), start, facts, block);
+      rawBlockOf('html', src, start, end, top, facts);
       return;
     case 'table':
       facts.tables.push(tableFact(node, src, block));
@@ -360,6 +396,45 @@ function walk(node: Nodes, src: Source, facts: Facts, block: number): void {
     return;
   }
   if ('children' in node) for (const c of (node as Parents).children as Nodes[]) walk(c, src, facts, block);
+}
+
+const RAW_HEADING = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/;
+const RAW_ROW = /^ {0,3}\|?[ \t]*([^|\r\n]*?)[ \t]*(?<!\\)\|/;
+
+/** Records a fenced code block or an HTML block: how it opened, whether it closed, and what it holds. */
+function rawBlockOf(type: 'code' | 'html', src: Source, start: number, end: number, top: boolean, facts: Facts): void {
+  const source = slice(src, start, end);
+  const lines = source.split(/\r\n|\r|\n/);
+  const opening = openingOf(lines[0]);
+  // Indented code and text that only looks like HTML to the scan are not blocks that wait for a closing line.
+  if (!opening || (type === 'code') !== (opening.kind === 'fence')) return;
+  const lineStart = src.text.lastIndexOf('\n', start + src.base - 1) + 1;
+  const crStart = src.text.lastIndexOf('\r', start + src.base - 1) + 1;
+  const before = src.text.slice(Math.max(lineStart, crStart), start + src.base);
+  // In a list item or block quote the closing line goes where the block's content is: `> ` kept, list markers as spaces.
+  const prefix = before.replace(/[^ \t>]/g, ' ');
+  const inner = lines.map((l, i) => (i && !top ? l.replace(/^[ \t>]*/, '') : l));
+  const closed = endsClosed(type, inner);
+  const raw: RawBlock = { kind: opening.kind, opener: own(opening.opener), start, end, closed, closer: opening.closer ? prefix + opening.closer : '', top, lines: [] };
+  if (top) {
+    let at = start + lines[0].length;
+    const last = closed && opening.closer ? lines.length - 1 : lines.length;
+    for (let i = 1; i < lines.length; i++) {
+      // Past the line break: \r\n, \r or \n.
+      at += source.startsWith('\r\n', at - start) ? 2 : 1;
+      const line = lines[i];
+      if (i < last && (line.includes('#') || line.includes('|'))) {
+        const h = RAW_HEADING.exec(line);
+        if (h) raw.lines.push({ start: at, heading: { depth: h[1].length, text: own(h[2] ?? '') } });
+        else {
+          const r = RAW_ROW.exec(line);
+          if (r && r[1] !== '' && !/^[\s:-]+$/.test(r[1])) raw.lines.push({ start: at, cell: own(r[1]) });
+        }
+      }
+      at += line.length;
+    }
+  }
+  facts.rawBlocks.push(raw);
 }
 
 function isInlineContainer(node: Nodes): boolean {
@@ -461,6 +536,7 @@ interface Placed {
   line: number;
   textRuns: TextRun[];
   codeBlocks: CodeBlock[];
+  rawBlocks: RawBlock[];
   comments: { value: string; start: number; end: number }[];
   tableRows: TableRow[][];
 }
@@ -477,6 +553,7 @@ function placedFacts(f: Facts, base: number, lines: LineIndex, start: number): P
     line,
     textRuns: f.textRuns.map((r) => ({ start: r.start + base, end: r.end + base, kind: r.kind })),
     codeBlocks: f.codeBlocks.map((c) => ({ lang: c.lang, start: c.start + base, end: c.end + base })),
+    rawBlocks: f.rawBlocks.map((r) => ({ ...r, start: r.start + base, end: r.end + base, lines: r.lines.map((l) => ({ ...l, start: l.start + base })) })),
     comments: f.comments.map((c) => ({ value: c.value, start: c.start + base, end: c.end + base })),
     tableRows: f.tables.map((t) =>
       t.rows.map(

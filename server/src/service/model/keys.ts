@@ -41,3 +41,34 @@ function singular(key: string): string {
 export function placeholderKey(inner: string): string {
   return inner.replace(/\s+/g, ' ').trim().toLowerCase();
 }
+
+/**
+ * Edit distance of two keys (insertions, deletions, substitutions and swaps of neighbours), or
+ * `max + 1` as soon as it is sure to exceed `max`.
+ */
+export function editDistance(a: string, b: string, max = Infinity): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prevPrev: number[] = [];
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, prevPrev[j - 2] + 1);
+      row.push(d);
+      if (d < best) best = d;
+    }
+    if (best > max) return max + 1;
+    prevPrev = prev;
+    prev = row;
+  }
+  return prev[b.length];
+}
+
+/** The numbering a heading starts with, as numbers: `8.1 When to Rollback` gives [8, 1], `Section 7: ...` [7]. */
+export function numberingOf(text: string): number[] | undefined {
+  const m = /^\s*(?:(?:section|part|chapter)\s+)?(\d+(?:\.\d+)*)(?=[\s.:)\-–—]|$)/i.exec(text);
+  return m ? m[1].split('.').map(Number) : undefined;
+}

@@ -69,6 +69,47 @@ function htmlEnd(line: string): { marker: RegExp; from: number } | 'blank' | und
   return 'blank';
 }
 
+/** How a fenced code block, HTML block or comment that this line opens is written and closed. */
+export interface Opening {
+  kind: 'fence' | 'html' | 'comment';
+  /** The opening as a person would name it: "```bash", "<style>", "<!--". */
+  opener: string;
+  /** The line that closes the block; '' for an HTML block that a blank line ends. */
+  closer: string;
+}
+
+/** The block this line opens (the text after any container markers), if it opens one. */
+export function openingOf(line: string): Opening | undefined {
+  const fence = /^ {0,3}(`{3,}|~{3,})(.*)$/.exec(line);
+  if (fence) {
+    if (fence[1][0] === '`' && fence[2].includes('`')) return undefined;
+    return { kind: 'fence', opener: (fence[1] + fence[2].trim().split(/\s/)[0]).slice(0, 40), closer: fence[1] };
+  }
+  const end = htmlEnd(line);
+  if (!end) return undefined;
+  const at = line.indexOf('<');
+  const raw = HTML_RAW.exec(line);
+  if (raw) return { kind: 'html', opener: `<${raw[1].toLowerCase()}>`, closer: `</${raw[1].toLowerCase()}>` };
+  if (line.startsWith('<!--', at)) return { kind: 'comment', opener: '<!--', closer: '-->' };
+  if (line.startsWith('<![CDATA[', at)) return { kind: 'html', opener: '<![CDATA[', closer: ']]>' };
+  if (line.startsWith('<?', at)) return { kind: 'html', opener: /^<\?[\w-]*/.exec(line.slice(at))![0], closer: '?>' };
+  if (line.startsWith('<!', at)) return { kind: 'html', opener: /^<![\w-]*/.exec(line.slice(at))![0], closer: '>' };
+  const tag = /^<\/?[A-Za-z][\w-]*/.exec(line.slice(at));
+  return { kind: 'html', opener: tag ? `${tag[0]}>` : '<', closer: '' };
+}
+
+/**
+ * Whether a fenced code block or an HTML block with these source lines (container markers removed from
+ * all but the first) ended with its own closing line. A block that a blank line ends counts as closed.
+ */
+export function endsClosed(type: 'code' | 'html', lines: string[]): boolean {
+  if (type === 'code') return !openLeafLines('code', lines, '');
+  const end = htmlEnd(lines[0]);
+  if (!end || end === 'blank') return true;
+  const last = lines[lines.length - 1];
+  return end.marker.test(lines.length > 1 ? last : last.slice(end.from));
+}
+
 /** Identifier of a definition label, as mdast computes it (whitespace collapsed, case folded). */
 export function labelId(label: string): string {
   return label

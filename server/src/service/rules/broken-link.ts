@@ -1,6 +1,9 @@
+import { slug } from 'github-slugger';
 import type { Link, DocumentModel } from '../model/document';
+import type { Match, UnclosedBlock } from '../match';
 import type { Finding, LinkResolver, Rule } from './types';
 import { tocOf } from '../toc';
+import { blockName, relatedToBlock } from './util';
 
 /** Edit distance, for suggesting the closest existing anchors. */
 function distance(a: string, b: string): number {
@@ -41,6 +44,19 @@ export function markdownLinkPath(link: Link): string | undefined {
   } catch {
     return path;
   }
+}
+
+/** Anchors of the heading lines inside unclosed blocks, with their block. */
+function hiddenHeadings(match: Match): Map<string, UnclosedBlock> {
+  const hidden = new Map<string, UnclosedBlock>();
+  for (const u of match.unclosed) {
+    for (const line of u.block.lines) {
+      if (!line.heading) continue;
+      const anchor = slug(line.heading.text);
+      if (anchor && !hidden.has(anchor)) hidden.set(anchor, u);
+    }
+  }
+  return hidden;
 }
 
 /** Links to other Markdown files whose file does not exist or has no heading with the link's anchor. */
@@ -88,20 +104,27 @@ export const brokenLink: Rule = {
     // A contents entry for a section the runbook lacks is the toc rule's: "did you mean" another heading would mislead.
     const tocEntries = isEnabled?.('toc') === false ? undefined : tocOf(model, schema, match)?.entries;
     const leftToToc = new Set(tocEntries?.filter((e) => e.missing).map((e) => e.link));
+    const hidden = hiddenHeadings(match);
     for (const link of model.links) {
       if (link.path !== '' || link.fragment === undefined || link.fragment === '') continue;
       if (lower.has(link.fragment.toLowerCase()) || leftToToc.has(link)) continue;
       const suggestions = closestAnchors(link.fragment, model.anchors);
+      // The heading may be there, taken into a block that was left open: then the block is what to fix.
+      const inside = hidden.get(link.fragment.toLowerCase());
+      const line = inside && model.lines.positionAt(inside.block.start).line + 1;
       findings.push({
         rule: 'broken-link',
         start: link.targetStart,
         end: link.targetEnd,
-        message: `Link target "#${link.fragment}" matches no heading in this document${suggestions.length ? `; did you mean "#${suggestions[0]}"?` : '.'}`,
+        message: inside
+          ? `Link target "#${link.fragment}" matches no heading in this document: its heading is inside the ${blockName(inside.block)} opened at line ${line}${inside.open ? ', which is never closed' : ''}.`
+          : `Link target "#${link.fragment}" matches no heading in this document${suggestions.length ? `; did you mean "#${suggestions[0]}"?` : '.'}`,
         fixes: suggestions.map((s) => ({
           title: `Point the link at "#${s}"`,
           edits: [{ start: link.targetStart, end: link.targetEnd, newText: `#${s}` }],
           safe: false,
         })),
+        related: inside ? [relatedToBlock(model, inside, `The heading of "#${link.fragment}" is inside this ${blockName(inside.block)}.`)] : undefined,
       });
     }
     return findings.sort((a, b) => a.start - b.start);

@@ -1,3 +1,4 @@
+import { parentOf } from '../match';
 import type { Finding, Rule } from './types';
 
 export const duplicateSection: Rule = {
@@ -9,9 +10,10 @@ export const duplicateSection: Rule = {
     for (const [spec, sections] of match.sections) {
       const byParent = new Map<unknown, typeof sections>();
       for (const s of sections) {
-        const list = byParent.get(s.parent) ?? [];
+        const parent = parentOf(match, s);
+        const list = byParent.get(parent) ?? [];
         list.push(s);
-        byParent.set(s.parent, list);
+        byParent.set(parent, list);
       }
       for (const list of byParent.values()) {
         for (const dup of list.slice(1)) {
@@ -21,6 +23,7 @@ export const duplicateSection: Rule = {
             start: dup.heading.textStart,
             end: dup.heading.textEnd,
             message: `Section "${spec.title}" appears again; it is already at line ${firstLine}. Merge the two.`,
+            related: [{ start: list[0].heading.textStart, end: list[0].heading.textEnd, message: `First "${spec.title}" section.` }],
           });
         }
       }

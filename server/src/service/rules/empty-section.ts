@@ -1,5 +1,5 @@
 import type { Section } from '../model/document';
-import { owningSpec } from '../match';
+import { childrenOf, owningSpec } from '../match';
 import type { Finding, Rule, RuleContext } from './types';
 import { isPlaceholderValue } from './dates';
 import { PLACEHOLDER } from '../template/compile';
@@ -25,7 +25,7 @@ function isEmpty(section: Section, ctx: RuleContext): boolean {
     if (template && template.includes(source) && (type === 'paragraph' || hasPlaceholder(source, ctx) || /\|\s*\|/.test(source))) continue;
     return false;
   }
-  return section.children.every((c) => isEmpty(c, ctx));
+  return childrenOf(ctx.match, section).every((c) => isEmpty(c, ctx));
 }
 
 export const emptySection: Rule = {
@@ -46,10 +46,11 @@ export const emptySection: Rule = {
           });
           continue;
         }
-        visit(section.children);
+        visit(childrenOf(ctx.match, section));
       }
     };
-    visit(ctx.model.sections);
+    // The template's reading of the tree: a section written at another level has its subsections under it.
+    visit(ctx.match.topLevel);
     return findings;
   },
 };

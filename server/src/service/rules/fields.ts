@@ -18,7 +18,7 @@ export function fieldRows(match: Match): FieldRow[] {
     if (!spec.keyed) continue;
     const byKey = new Map(spec.fields.map((f) => [f.key, f]));
     for (const row of table.rows) {
-      const field = byKey.get(nameKey(row.cells[0]?.text ?? ''));
+      const field = byKey.get(nameKey(row.cells[0]?.text ?? '')) ?? match.nearMissFields.get(row);
       if (field) out.push({ field, table, row, value: row.cells[1] });
     }
   }

@@ -1,6 +1,8 @@
 import type { Rule, RuleId } from './types';
 import { missingSection } from './missing-section';
 import { missingSubsection } from './missing-subsection';
+import { nearMiss } from './near-miss';
+import { unclosedBlock } from './unclosed-block';
 import { sectionOrder } from './section-order';
 import { duplicateSection } from './duplicate-section';
 import { missingField } from './missing-field';
@@ -22,6 +24,8 @@ import { secret } from './secret';
 export const rules: readonly Rule[] = [
   missingSection,
   missingSubsection,
+  nearMiss,
+  unclosedBlock,
   sectionOrder,
   duplicateSection,
   missingField,

@@ -1,7 +1,9 @@
 import { nameKey } from '../model/keys';
 import { endsWithBreak } from '../edits';
+import { endOf } from '../match';
+import { styledFieldName, styledTable } from '../style';
 import type { Finding, Rule } from './types';
-import { insertBlock, nextLineStart } from './util';
+import { blockName, insertBlock, isProseRow, nextLineStart, relatedToBlock, unclosedAt } from './util';
 import { tablesOf } from './fields';
 
 export const missingField: Rule = {
@@ -13,32 +15,44 @@ export const missingField: Rule = {
     for (const [sectionSpec, sections] of match.sections) {
       for (const tableSpec of sectionSpec.tables) {
         if (!tableSpec.keyed || tableSpec.optional) continue;
-        const tables = tablesOf(match, tableSpec).filter((t) => sections.some((s) => t.start >= s.start && t.end <= s.end));
+        const tables = tablesOf(match, tableSpec).filter((t) => sections.some((s) => t.start >= s.start && t.end <= endOf(match, s)));
         const table = tables[0];
         if (!table) {
+          // A table whose rows are inside an unclosed block is there; inserting the template's would write its fields twice.
+          if (tableSpec.fields.some((f) => match.swallowed.has(f))) continue;
           // The whole table is missing: one finding per field, all fixed by inserting the template's table.
           const section = sections[0];
           const offset = nextLineStart(model, section.heading.end);
-          const edit = insertBlock(model, offset, tableSpec.source);
+          const edits = insertBlock(model, match, offset, styledTable(match, tableSpec.source));
+          const open = unclosedAt(match, offset);
           for (const field of tableSpec.fields) {
             findings.push({
               rule: 'missing-field',
               start: section.heading.textStart,
               end: section.heading.textEnd,
               message: `Section "${sectionSpec.title}" has no "${tableSpec.columns.map((c) => c.name).join(' | ')}" table: field "${field.name}" is missing.`,
-              fixes: [{ title: `Insert the "${sectionSpec.title}" table from the template`, edits: [edit], safe: true }],
+              fixes: [{ title: `Insert the "${sectionSpec.title}" table from the template`, edits, safe: true }],
+              related: open ? [relatedToBlock(model, open, `The document ends inside this ${blockName(open.block)}; the fix closes it before inserting.`)] : undefined,
             });
           }
           continue;
         }
-        const present = new Map(table.rows.map((r) => [nameKey(r.cells[0]?.text ?? ''), r]));
+        // Rows GFM takes into the table without a pipe are prose: a new row goes before them, among the real rows.
+        const rows = table.rows.filter((r) => !isProseRow(model, r));
+        const present = new Map(rows.map((r) => [nameKey(r.cells[0]?.text ?? ''), r]));
+        for (const row of rows) {
+          const near = match.nearMissFields.get(row);
+          if (near && !present.has(near.key)) present.set(near.key, row);
+        }
         tableSpec.fields.forEach((field, index) => {
-          if (present.has(field.key)) return;
+          if (present.has(field.key) || match.swallowed.has(field)) return;
           const previous = tableSpec.fields.slice(0, index).reverse().map((f) => present.get(f.key)).find((r) => r);
           const next = tableSpec.fields.slice(index + 1).map((f) => present.get(f.key)).find((r) => r);
-          const offset = previous ? nextLineStart(model, previous.start) : next ? next.start : nextLineStart(model, table.end - 1);
+          const last = rows[rows.length - 1];
+          const delimiter = model.lines.lineStarts[Math.min(model.lines.lineCount - 1, model.lines.positionAt(table.header.start).line + 1)];
+          const offset = previous ? nextLineStart(model, previous.start) : next ? next.start : nextLineStart(model, last ? last.start : delimiter);
           const eol = model.lines.eol;
-          const row = `| **${field.name}** | ${field.example} |${eol}`;
+          const row = `| ${styledFieldName(match, table, field)} | ${field.example} |${eol}`;
           const newText = offset >= model.text.length && !endsWithBreak(model.text) ? eol + row : row;
           findings.push({
             rule: 'missing-field',

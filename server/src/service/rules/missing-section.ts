@@ -1,5 +1,6 @@
 import type { Finding, Rule } from './types';
-import { insertBlock, insertionOffset } from './util';
+import { blockName, insertBlock, insertionOffset, relatedToBlock, unclosedAt } from './util';
+import { styledSkeleton } from '../style';
 
 export const missingSection: Rule = {
   id: 'missing-section',
@@ -8,15 +9,19 @@ export const missingSection: Rule = {
   check({ model, schema, match }) {
     const findings: Finding[] = [];
     schema.sections.forEach((spec, index) => {
-      if (spec.optional || match.sections.has(spec)) return;
+      // A section inside an unclosed block is there: the unclosed-block finding says so, and closing the block brings it back.
+      if (spec.optional || match.sections.has(spec) || match.swallowed.has(spec)) return;
       const offset = insertionOffset(model, schema.sections, index, match, undefined);
       const previous = schema.sections.slice(0, index).reverse().find((s) => match.sections.has(s));
+      const open = unclosedAt(match, offset);
+      const edits = insertBlock(model, match, offset, styledSkeleton(schema, match, spec, undefined)).map((e) => ({ ...e, order: e.order ?? -spec.depth }));
       findings.push({
         rule: 'missing-section',
         start: offset,
         end: offset,
         message: `Missing section "${spec.title}" (template: "${spec.heading}")${previous ? `; it belongs after "${previous.title}"` : ''}.`,
-        fixes: [{ title: `Insert section "${spec.title}" from the template`, edits: [{ ...insertBlock(model, offset, spec.skeleton), order: -spec.depth }], safe: true }],
+        fixes: [{ title: `Insert section "${spec.title}" from the template`, edits, safe: true }],
+        related: open ? [relatedToBlock(model, open, `The document ends inside this ${blockName(open.block)}; the fix closes it before inserting.`)] : undefined,
       });
     });
     return findings;

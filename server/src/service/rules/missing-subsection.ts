@@ -1,29 +1,34 @@
 import type { Section } from '../model/document';
+import { parentOf } from '../match';
 import type { SectionSpec } from '../template/schema';
+import { styledSkeleton } from '../style';
 import type { Finding, Rule } from './types';
-import { insertBlock, insertionOffset } from './util';
+import { blockName, insertBlock, insertionOffset, relatedToBlock, unclosedAt } from './util';
 
 export const missingSubsection: Rule = {
   id: 'missing-subsection',
   defaultSeverity: 'warning',
   description: 'A subsection of the template is absent from a section that is present.',
-  check({ model, match }) {
+  check({ model, schema, match }) {
     const findings: Finding[] = [];
     const visit = (section: Section, spec: SectionSpec) => {
       spec.children.forEach((child, index) => {
-        const present = (match.sections.get(child) ?? []).filter((s) => s.parent === section);
+        const present = (match.sections.get(child) ?? []).filter((s) => parentOf(match, s) === section);
         if (present.length) {
           for (const p of present) visit(p, child);
           return;
         }
-        if (child.optional) return;
+        if (child.optional || match.swallowed.has(child)) return;
         const offset = insertionOffset(model, spec.children, index, match, section);
+        const open = unclosedAt(match, offset);
+        const edits = insertBlock(model, match, offset, styledSkeleton(schema, match, child, section)).map((e) => ({ ...e, order: e.order ?? -child.depth }));
         findings.push({
           rule: 'missing-subsection',
           start: offset,
           end: offset,
           message: `Section "${spec.title}" is missing subsection "${child.title}" (template: "${child.heading}").`,
-          fixes: [{ title: `Insert subsection "${child.title}" from the template`, edits: [{ ...insertBlock(model, offset, child.skeleton), order: -child.depth }], safe: true }],
+          fixes: [{ title: `Insert subsection "${child.title}" from the template`, edits, safe: true }],
+          related: open ? [relatedToBlock(model, open, `The document ends inside this ${blockName(open.block)}; the fix closes it before inserting.`)] : undefined,
         });
       });
     };

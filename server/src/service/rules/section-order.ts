@@ -1,5 +1,5 @@
 import type { Section } from '../model/document';
-import type { Match } from '../match';
+import { childrenOf, type Match } from '../match';
 import type { SectionSpec } from '../template/schema';
 import type { Finding, Rule } from './types';
 
@@ -28,7 +28,8 @@ function checkSiblings(sections: Section[], siblings: SectionSpec[], match: Matc
   const placed: { section: Section; spec: SectionSpec }[] = [];
   for (const section of sections) {
     const spec = match.specOf.get(section);
-    if (!spec || seen.has(spec)) continue;
+    // A child matched to another level's section (a top-level section written as a subsection) is not one of these siblings.
+    if (!spec || seen.has(spec) || !siblings.includes(spec)) continue;
     seen.add(spec);
     placed.push({ section, spec });
   }
@@ -40,11 +41,15 @@ function checkSiblings(sections: Section[], siblings: SectionSpec[], match: Matc
     const before = placed.filter((q, j) => keep.has(j) && order[j] < index).pop();
     const after = placed.find((q, j) => keep.has(j) && order[j] > index);
     const where = before ? `after "${before.spec.title}"` : after ? `before "${after.spec.title}"` : 'elsewhere';
+    const neighbour = before ?? after;
     findings.push({
       rule: 'section-order',
       start: p.section.heading.textStart,
       end: p.section.heading.textEnd,
       message: `Section "${p.spec.title}" is out of template order: it belongs ${where}.`,
+      related: neighbour
+        ? [{ start: neighbour.section.heading.textStart, end: neighbour.section.heading.textEnd, message: `"${p.spec.title}" belongs ${before ? 'after' : 'before'} this section.` }]
+        : undefined,
     });
   });
 }
@@ -57,7 +62,7 @@ export const sectionOrder: Rule = {
     const findings: Finding[] = [];
     checkSiblings(match.topLevel, schema.sections, match, findings);
     for (const [spec, sections] of match.sections) {
-      if (spec.children.length) checkSiblings(sections[0].children, spec.children, match, findings);
+      if (spec.children.length) checkSiblings(childrenOf(match, sections[0]), spec.children, match, findings);
     }
     return findings;
   },

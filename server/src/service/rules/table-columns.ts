@@ -1,6 +1,6 @@
 import { nameKey } from '../model/keys';
 import type { Finding, Rule } from './types';
-import { tableName } from './util';
+import { isProseRow, tableName } from './util';
 
 export const tableColumns: Rule = {
   id: 'table-columns',
@@ -16,7 +16,8 @@ export const tableColumns: Rule = {
       for (const column of missing) {
         // Append the column to the header, the delimiter row and every row, at each line's end.
         const edits = [];
-        const rowStarts = [table.header.start, ...table.rows.map((r) => r.start)];
+        // A line of prose that GFM reads as a row keeps its text: it gets no cells.
+        const rowStarts = [table.header.start, ...table.rows.filter((r) => !isProseRow(model, r)).map((r) => r.start)];
         const delimiterLine = model.lines.positionAt(table.header.start).line + 1;
         const lines = [model.lines.positionAt(table.header.start).line, delimiterLine, ...rowStarts.slice(1).map((s) => model.lines.positionAt(s).line)];
         for (const [i, line] of lines.entries()) {

@@ -1,5 +1,5 @@
 import type { Finding, Rule } from './types';
-import { tableName } from './util';
+import { isProseRow, short, tableName } from './util';
 
 export const tableShape: Rule = {
   id: 'table-shape',
@@ -9,10 +9,26 @@ export const tableShape: Rule = {
     const findings: Finding[] = [];
     for (const table of model.tables) {
       const width = table.header.cells.length;
-      for (const row of table.rows) {
+      const prose = table.rows.map((r) => isProseRow(model, r));
+      // Lines without a pipe at the table's end are prose that GFM reads as rows: a blank line before the first ends the table there.
+      let tail = table.rows.length;
+      while (tail > 0 && prose[tail - 1]) tail--;
+      table.rows.forEach((row, i) => {
         const count = row.cells.length;
-        if (count === width) continue;
         const text = model.text.slice(row.start, row.end);
+        if (prose[i]) {
+          if (i > tail) return;
+          const lineStart = model.lines.lineStarts[row.line];
+          findings.push({
+            rule: 'table-shape',
+            start: row.start,
+            end: row.end,
+            message: `Line "${short(text.trim())}" has no pipe, yet GFM reads it as a row of table "${tableName(table)}" because it follows the table directly.${i === tail ? ' A blank line before it ends the table.' : ''}`,
+            fixes: i === tail ? [{ title: 'End the table before this line (insert a blank line)', edits: [{ start: lineStart, end: lineStart, newText: model.lines.eol }], safe: true }] : undefined,
+          });
+          return;
+        }
+        if (count === width) return;
         const closed = /\|\s*$/.test(text);
         const fixes =
           count < width
@@ -25,7 +41,7 @@ export const tableShape: Rule = {
           message: `Row has ${count} cell${count === 1 ? '' : 's'} but the header of table "${tableName(table)}" has ${width}.`,
           fixes,
         });
-      }
+      });
     }
     return findings;
   },

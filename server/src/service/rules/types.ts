@@ -9,6 +9,8 @@ export type Severity = 'off' | 'info' | 'warning' | 'error';
 export const RULE_IDS = [
   'missing-section',
   'missing-subsection',
+  'near-miss',
+  'unclosed-block',
   'section-order',
   'duplicate-section',
   'missing-field',
@@ -48,6 +50,13 @@ export interface Fix {
   safe: boolean;
 }
 
+/** Another place of the document that explains a finding (the first of two duplicates, the block that swallowed a heading). */
+export interface Related {
+  start: number;
+  end: number;
+  message: string;
+}
+
 /** What a rule found, in domain terms; turned into an LSP diagnostic in exactly one place. */
 export interface Finding {
   rule: FindingRule;
@@ -55,6 +64,8 @@ export interface Finding {
   end: number;
   message: string;
   fixes?: Fix[];
+  /** Places that belong to the finding, shown with it (LSP `relatedInformation`). */
+  related?: Related[];
 }
 
 /** Another Markdown document that a link points at. */

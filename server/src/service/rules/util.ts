@@ -1,7 +1,7 @@
-import type { DocumentModel, Section, Table, TableCell, TableRow } from '../model/document';
-import type { Match } from '../match';
+import type { DocumentModel, RawBlock, Section, Table, TableCell, TableRow } from '../model/document';
+import { childrenOf, endOf, parentOf, type Match, type UnclosedBlock } from '../match';
 import type { SectionSpec } from '../template/schema';
-import type { OffsetEdit } from './types';
+import type { OffsetEdit, Related } from './types';
 import { endsWithBreak, keepBreaksApart } from '../edits';
 
 /** Offset of the start of the line after the one holding `offset` (the text's end on the last line). */
@@ -11,20 +11,42 @@ export function nextLineStart(model: DocumentModel, offset: number): number {
 }
 
 /**
- * An edit inserting a Markdown block at a line start (or the text's end), separated from its
- * neighbours by blank lines, using the document's own line breaks.
+ * Edits inserting a Markdown block at a line start (or the text's end), separated from its neighbours
+ * by blank lines, using the document's own line breaks. Where the place is inside a block that runs to
+ * the end of the document (a fence, an HTML block, a comment), the edits first close that block where
+ * the unclosed-block rule closes it, with the very same edit, so that fixes applied together close it once.
  */
-export function insertBlock(model: DocumentModel, offset: number, block: string): OffsetEdit {
+export function insertBlock(model: DocumentModel, match: Match, offset: number, block: string): OffsetEdit[] {
+  const open = unclosedAt(match, offset);
+  return open ? [closeEdit(model, open), insertAt(model, offset, block)] : [insertAt(model, offset, block)];
+}
+
+/** The unclosed block running to the end of the document that text inserted at `offset` would land in. */
+export function unclosedAt(match: Match, offset: number): UnclosedBlock | undefined {
+  return match.unclosed.find((u) => u.open && u.block.start < offset);
+}
+
+/** The edit that closes an unclosed block at its place: its closing line (a blank line for HTML blocks that end so). */
+export function closeEdit(model: DocumentModel, u: UnclosedBlock): OffsetEdit {
+  const eol = model.lines.eol;
+  const at = u.closeAt;
+  const atEnd = at >= model.text.length;
+  const line = u.block.closer;
+  // At the text's end the closing line ends as the text did; a blank line needs no text of its own.
+  const newText = atEnd ? (endsWithBreak(model.text) || model.text === '' ? line : eol + line) + (line && endsWithBreak(model.text) ? eol : '') : line + eol;
+  return { start: at, end: at, newText: keepBreaksApart(model.text, at, at, newText), order: -100 };
+}
+
+function insertAt(model: DocumentModel, offset: number, block: string): OffsetEdit {
   const eol = model.lines.eol;
   const text = model.text;
   let body = breakFrontMatterFences(model, block).replace(/\r?\n/g, eol).replace(/(\r?\n)+$/, '') + eol;
-  const closer = openBlockCloser(model, offset);
-  if (closer) body = closer + eol + eol + body;
-  // A blank line before the block (unless it starts the text) and after it (unless it ends the text).
+  // A blank line before the block (unless it starts the text, a byte-order mark aside) and after it (unless it ends the text).
+  const first = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const before = text.slice(Math.max(0, offset - 4), offset);
   const lineBefore = before.replace(/(?:\r\n|\r|\n)$/, '');
-  if (offset > 0 && lineBefore === before) body = eol + eol + body;
-  else if (offset > 0 && !endsWithBreak(lineBefore)) body = eol + body;
+  if (offset > first && lineBefore === before) body = eol + eol + body;
+  else if (offset > first && !endsWithBreak(lineBefore)) body = eol + body;
   if (offset < text.length && !/^[\r\n]/.test(text.slice(offset, offset + 1))) body += eol;
   return { start: offset, end: offset, newText: keepBreaksApart(text, offset, offset, body) };
 }
@@ -52,57 +74,41 @@ function skipBlankLines(model: DocumentModel, offset: number): number {
   return model.lines.lineText(line).trim() === '' ? model.text.length : start;
 }
 
-/**
- * What closes a code fence or HTML comment left open up to `offset` (the end of the document), so that
- * text inserted there is Markdown again rather than part of the code block; '' when nothing is open.
- */
-function openBlockCloser(model: DocumentModel, offset: number): string {
-  for (const code of model.codeBlocks) {
-    if (!(code.start < offset && offset <= code.end)) continue;
-    const raw = model.text.slice(code.start, code.end);
-    // A fence is indented three spaces at most; four make an indented code block, which needs no closing.
-    const fence = /^ {0,3}(`{3,}|~{3,})/.exec(raw);
-    if (!fence) continue;
-    const lines = raw.split(/\r\n|\r|\n/);
-    const last = lines[lines.length - 1].trim();
-    const closed = lines.length > 1 && last.startsWith(fence[1][0].repeat(fence[1].length)) && /^(`+|~+)$/.test(last);
-    if (!closed || offset < code.end) return containerPrefix(model, code.start) + fence[1];
-  }
-  for (const run of model.textRuns) {
-    if (run.kind !== 'html' || !(run.start < offset && offset <= run.end)) continue;
-    const raw = model.text.slice(run.start, run.end);
-    if (raw.includes('<!--') && !raw.slice(raw.lastIndexOf('<!--')).includes('-->')) return containerPrefix(model, run.start) + '-->';
-  }
-  return '';
-}
-
-/**
- * What goes before a block's closing line so that it closes the block in the same container: the text
- * before the block's opening on its line, with list markers as spaces (`   ` for `1. `) and block quote
- * markers kept. A fence opened in a list item and closed at column 0 would open a new fence instead.
- */
-function containerPrefix(model: DocumentModel, start: number): string {
-  const line = model.lines.positionAt(start).line;
-  const prefix = model.text.slice(model.lines.lineStarts[line], start);
-  return prefix.replace(/[^ \t>]/g, ' ');
-}
-
 /** Where a missing template section goes: after the closest earlier sibling present, else before the closest later one. */
 export function insertionOffset(model: DocumentModel, siblings: SectionSpec[], index: number, match: Match, parent: Section | undefined): number {
-  const present = (spec: SectionSpec) => (match.sections.get(spec) ?? []).find((s) => s.parent === parent || (parent === undefined && s.depth === spec.depth));
+  const present = (spec: SectionSpec) => (match.sections.get(spec) ?? []).find((s) => parentOf(match, s) === parent);
   for (let j = index - 1; j >= 0; j--) {
     const s = present(siblings[j]);
-    if (s) return skipBlankLines(model, nextLineStart(model, s.end));
+    if (s) return skipBlankLines(model, nextLineStart(model, endOf(match, s)));
   }
   for (let j = index + 1; j < siblings.length; j++) {
     const s = present(siblings[j]);
     if (s) return s.start;
   }
   if (parent) {
-    const firstChild = parent.children[0];
-    return firstChild ? firstChild.start : nextLineStart(model, parent.end);
+    const firstChild = childrenOf(match, parent)[0];
+    return firstChild ? firstChild.start : nextLineStart(model, endOf(match, parent));
   }
   return model.text.length;
+}
+
+/** What a person calls a raw block: `code block (```bash)`, `<style> block`, `comment`. */
+export function blockName(block: RawBlock): string {
+  return block.kind === 'fence' ? `code block (${block.opener})` : block.kind === 'comment' ? 'comment' : `${block.opener} block`;
+}
+
+/** A related place pointing at the opening line of an unclosed block. */
+export function relatedToBlock(model: DocumentModel, u: UnclosedBlock, message: string): Related {
+  const line = model.lines.positionAt(u.block.start).line;
+  return { start: u.block.start, end: model.lines.lineEnd(line), message };
+}
+
+/**
+ * A row that GFM takes into a table although it has no pipe: a line of prose right under the table.
+ * Fixes never add cells to it; that would turn the person's sentence into table cells.
+ */
+export function isProseRow(model: DocumentModel, row: TableRow): boolean {
+  return !/(?:^|[^\\])\|/.test(model.text.slice(row.start, row.end));
 }
 
 /** Text of a cell as a value: emphasis and surrounding spaces removed. */

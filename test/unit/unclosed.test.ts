@@ -1,0 +1,141 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { RunbookLanguageService } from '../../server/src/service/languageService';
+import { builtinTemplate } from '../../server/src/service/template/builtin';
+import { buildModel } from '../../server/src/service/model/document';
+import { ChunkParser } from '../../server/src/service/model/parse';
+import { TODAY, edit, example, expectAt, fixAll, keepsEveryLine, lint, lintRule, withFix } from '../support/lint';
+
+// Unclosed blocks (issue 13, item 2): a fence, HTML block or comment that runs to the end of the document
+// or takes in template headings gets one finding at its opening line; what it causes elsewhere is left
+// out or points back at it; fix-all closes it first and never inserts into it.
+
+const schema = builtinTemplate();
+const TITLES = schema.sections.map((s) => s.title);
+/** Lines that are top-level template headings, wherever they are (inside a block too). */
+const templateHeadings = (text: string) => text.split(/\r?\n/).filter((l) => /^## /.test(l) && TITLES.some((t) => l.endsWith(t)));
+
+test('an unclosed <style> in a 4-line file: one finding at <style>; fix-all closes it and inserts each section once', async () => {
+  const text = '# System Runbook: Ledger\n\n<style>\nbody { color: red }\n';
+  const [d] = await expectAt('# System Runbook: Ledger\n\n«<style>»\nbody { color: red }\n', 'unclosed-block', /^This <style> block is never closed: everything after it, to the end of the document, is part of it\. Close it with "<\/style>"\.$/);
+  assert.equal(d.severity, 1);
+  const once = await fixAll(text);
+  assert.ok(once.startsWith('# System Runbook: Ledger\n\n<style>\nbody { color: red }\n</style>\n\n## Document Information\n'), JSON.stringify(once.slice(0, 120)));
+  assert.equal(templateHeadings(once).length, schema.sections.length, 'each template section once');
+  assert.ok(once.split('\n').length < 1000, `${once.split('\n').length} lines`);
+  assert.equal(await fixAll(once), once, 'a second run changes nothing');
+  assert.deepEqual(await lintRule(once, 'unclosed-block'), []);
+  assert.deepEqual(await lintRule(once, 'missing-section'), []);
+});
+
+test('every kind of block that waits for its closing line: one finding, closed with its own closing line, sections inserted after it', async () => {
+  const kinds: [string, string, RegExp][] = [
+    ['<script>', '</script>', /<script> block/],
+    ['<pre>', '</pre>', /<pre> block/],
+    ['<textarea>', '</textarea>', /<textarea> block/],
+    ['<?php', '?>', /<\?php block/],
+    ['<![CDATA[', ']]>', /<!\[CDATA\[ block/],
+    ['<!DOCTYPE html', '>', /<!DOCTYPE block/],
+    ['<!--', '-->', /comment/],
+    ['```bash', '```', /code block \(```bash\)/],
+    ['~~~~', '~~~~', /code block \(~~~~\)/],
+  ];
+  for (const [open, close, name] of kinds) {
+    const text = `# System Runbook: Ledger\n\n## Document Information\n\n${open}\nledger status\n`;
+    const [d] = await expectAt(text.replace(open, `«${open}»`), 'unclosed-block', name);
+    assert.match(d.message, /never closed/);
+    const once = await fixAll(text);
+    assert.ok(keepsEveryLine(text, once), open);
+    assert.ok(once.includes(`\n${open}\nledger status\n${close}\n\n## Table of Contents\n`), `${open}: ${JSON.stringify(once.slice(0, 200))}`);
+    assert.equal(templateHeadings(once).length, schema.sections.length, open);
+    assert.equal(await fixAll(once), once, open);
+  }
+});
+
+// The example's Section 8 starts with a bash block; without its closing fences from there on, everything
+// after the opening fence is code, as in any CommonMark renderer.
+const opening = example.indexOf('```bash', example.indexOf('## Section 8: Rollback Procedures'));
+const unclosedFence = example.slice(0, opening + '```bash\n'.length) + example.slice(opening + '```bash\n'.length).replace(/^```.*$/gm, '');
+
+test('a fence left open before headings: one finding at the fence naming what it takes in; the sections are not reported missing', async () => {
+  const marked = unclosedFence.slice(0, opening) + '«```bash»' + unclosedFence.slice(opening + 7);
+  const [d] = await expectAt(marked, 'unclosed-block', /^This code block \(```bash\) is never closed: it runs to the end of the document and takes in the template's subsection "Database Rollback", subsection "Rollback Verification", section "Troubleshooting Guide" and \d+ more\. Close it with "```" before line \d+\.$/);
+  const diagnostics = await lint(unclosedFence);
+  assert.deepEqual(diagnostics.filter((x) => x.code === 'missing-section' || x.code === 'missing-subsection'), []);
+  // The table of contents links to the swallowed headings point at the block.
+  const link = diagnostics.find((x) => x.code === 'broken-link' && x.message.includes('#section-9-troubleshooting-guide'))!;
+  assert.match(link.message, /its heading is inside the code block \(```bash\) opened at line \d+, which is never closed/);
+  assert.deepEqual(link.relatedInformation?.map((r) => r.location.range.start), [d.range.start]);
+  assert.ok(d.relatedInformation!.some((r) => /Troubleshooting Guide/.test(r.message)));
+  // The quick fix closes it before the first heading it took in.
+  const fixed = withFix(unclosedFence, d);
+  assert.ok(keepsEveryLine(unclosedFence, fixed));
+  assert.match(fixed, /\n```\n### 8\.4 Database Rollback\n/);
+  assert.deepEqual(await lintRule(fixed, 'unclosed-block'), []);
+  assert.equal(templateHeadings(await fixAll(unclosedFence)).length, schema.sections.length, 'fix-all inserts none of the swallowed sections');
+});
+
+test('a fence closed late, after the headings it took in: reported, but only a quick fix (its closing line would open another block)', async () => {
+  // Without the closing fence of the last block before "8.4 Database Rollback", the block runs on to the closing
+  // fence of the next one, taking the subsection heading in; the fences after it pair up as before.
+  const close = example.lastIndexOf('\n```\n', example.indexOf('### 8.4 Database Rollback'));
+  const text = example.slice(0, close) + example.slice(close + 4);
+  const at = example.lastIndexOf('```bash', close);
+  const findings = await lintRule(text, 'unclosed-block');
+  assert.equal(findings.length, 1);
+  const first = findings[0];
+  assert.equal(first.range.start.line, text.slice(0, at).split('\n').length - 1);
+  assert.match(first.message, /^This code block \(```bash\) takes in the template's subsection "Database Rollback" before it ends at line \d+\./);
+  assert.deepEqual(await lintRule(text, 'missing-subsection'), []);
+  const fixes = (first.data as { fixes: { safe: boolean }[] }).fixes;
+  assert.equal(fixes[0].safe, false);
+  const once = await fixAll(text);
+  assert.equal(templateHeadings(once).length, templateHeadings(text).length, 'fix-all inserts no section the block holds');
+});
+
+test('an HTML block that a blank line ends, written right above a heading, takes the heading in', async () => {
+  const doc = edit(example, '## Section 9: Troubleshooting Guide', '<div align="center">\n## Section 9: Troubleshooting Guide');
+  await expectAt(doc.replace('<div align="center">', '«<div align="center">»'), 'unclosed-block', /^This <div> block takes in the template's section "Troubleshooting Guide" before it ends at line \d+\. Close it with a blank line before line \d+\.$/);
+  assert.deepEqual(await lintRule(doc, 'missing-section'), []);
+  const [d] = await lintRule(doc, 'unclosed-block');
+  const fixed = withFix(doc, d);
+  assert.ok(fixed.includes('<div align="center">\n\n## Section 9: Troubleshooting Guide'));
+  assert.deepEqual(await lintRule(fixed, 'unclosed-block'), []);
+});
+
+test('a fence left open at the end of a list item or a block quote: fix-all closes it once, in its container, and inserts each section once', async () => {
+  for (const open of ['1. **Run migrations**\n   ```bash\n   ledger migrate up\n', '> ```sql\n> select 1;\n']) {
+    const text = `# System Runbook: Ledger\n\n## Document Information\n\n${open}`;
+    const once = await fixAll(text);
+    assert.ok(keepsEveryLine(text, once), 'the original text is kept as it was');
+    const fences = once.split('\n').filter((l) => /^[ >]*(```|~~~)/.test(l));
+    assert.equal(fences.length % 2, 0, `${JSON.stringify(open)}: every fence has its closing line`);
+    assert.equal(templateHeadings(once).length, schema.sections.length, JSON.stringify(open));
+    assert.equal(await fixAll(once), once);
+  }
+});
+
+test('silent on closed blocks, and on code that shows headings of sections the document has', async () => {
+  assert.deepEqual(await lintRule(example, 'unclosed-block'), []);
+  const shown = edit(example, '### 8.1 When to Rollback\n', '### 8.1 When to Rollback\n\n```markdown\n## Section 7: Incident Response\n```\n');
+  assert.deepEqual(await lintRule(shown, 'unclosed-block'), []);
+});
+
+test('the model records every fenced block, HTML block and comment, closed or not, with its closing line', () => {
+  const text = '<!-- note -->\n\n- item\n  ```js\n  x\n';
+  const model = buildModel('file:///t.md', 1, text, new ChunkParser());
+  assert.deepEqual(
+    model.rawBlocks.map((b) => ({ kind: b.kind, opener: b.opener, closed: b.closed, closer: b.closer, top: b.top })),
+    [
+      { kind: 'comment', opener: '<!--', closed: true, closer: '-->', top: true },
+      { kind: 'fence', opener: '```js', closed: false, closer: '  ```', top: false },
+    ],
+  );
+});
+
+test('the service offers no "Insert section" for a section inside an unclosed block', async () => {
+  const service = new RunbookLanguageService();
+  const model = service.getModel({ uri: 'file:///r/runbooks/payments.md', version: 1, getText: () => unclosedFence });
+  assert.deepEqual(await service.insertSection(model, schema, 'Troubleshooting Guide', TODAY), []);
+  assert.ok(!service.summary(model, schema, [], TODAY).outline.some((s) => s.title === 'Troubleshooting Guide'));
+});
