@@ -5,7 +5,7 @@ import { buildModel } from '../../../server/src/service/model/document';
 import { ChunkParser } from '../../../server/src/service/model/parse';
 import { builtinTemplate } from '../../../server/src/service/template/builtin';
 import { secret } from '../../../server/src/service/rules/secret';
-import type { Finding } from '../../../server/src/service/rules/types';
+import type { RuleFinding as Finding } from '../../../server/src/service/rules/types';
 
 const fixture = (name: string) => readFileSync(new URL(`../../fixtures/secrets/${name}`, import.meta.url), 'utf8');
 const positives = fixture('positives.md');

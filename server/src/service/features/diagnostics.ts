@@ -53,8 +53,9 @@ export async function findingsOf(
     const severity = severityOf(rule);
     if (severity === 'off') continue;
     if (await isCancelled()) return undefined;
-    for (const finding of await rule.check(ctx)) {
-      if (suppressions.isSuppressed(rule.id, model.lines.positionAt(finding.start).line)) continue;
+    for (const found of await rule.check(ctx)) {
+      if (suppressions.isSuppressed(rule.id, model.lines.positionAt(found.start).line)) continue;
+      const finding: Finding = { ...found, rule: rule.id };
       for (const fix of finding.fixes ?? []) fix.edits = fix.edits.map((e) => ({ ...e, newText: keepBreaksApart(model.text, e.start, e.end, e.newText) }));
       out.push({ finding, severity });
     }

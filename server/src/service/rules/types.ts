@@ -118,5 +118,9 @@ export interface Rule {
   defaultSeverity: Exclude<Severity, 'off'>;
   /** One line for the README and the rule's diagnostics link. */
   description: string;
-  check(ctx: RuleContext): Finding[] | Promise<Finding[]>;
+  /** Findings of this rule; `findingsOf` gives each the rule's id, so a rule need not write it again. */
+  check(ctx: RuleContext): RuleFinding[] | Promise<RuleFinding[]>;
 }
+
+/** A finding as a rule returns it: its rule is the rule that returned it. */
+export type RuleFinding = Omit<Finding, 'rule'> & { rule?: FindingRule };
