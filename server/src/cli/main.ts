@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { URI } from 'vscode-uri';
-import { createRunbookService } from '../service/runbookService';
+import { createRunbookService, type RunbookService } from '../service/runbookService';
 import { decodeUtf8 } from '../service/host';
 import { defaultSettings, normalizeRules, type RunbookSettings } from '../service/settings';
 import { applyEdits } from '../service/edits';
@@ -11,7 +11,8 @@ import type { RunbookConfig } from '../service/workspace/config';
 import type { Resolution } from '../service/workspace/policy';
 import { nodeFileSystem } from '../node/fs';
 import { nodeClock } from '../node/clock';
-import { lintFiles } from './worker';
+import { isAnalyserWorker, runAnalyserWorker, WorkerAnalyser } from '../node/analyser';
+import { ChosenAnalyser, LintError, lintAll, threadsFor } from './lint';
 import { VERSION } from './formats';
 import { FORMAT_NAMES, FORMATS, isFormatName, type FormatName } from './output';
 import { levelOf, type FileReport } from './report';
@@ -266,16 +267,19 @@ async function main(argv: string[]): Promise<number> {
     const templateProblems: string[] = [];
     const configs = configReporter();
     const cliSettings: RunbookSettings = { ...defaultSettings, maxFileSize: Infinity };
+    const layers = {
+      config: options.config ? URI.file(resolve(options.config)).toString() : undefined,
+      template: options.template ? URI.file(resolve(options.template)).toString() : undefined,
+      rules: options.rules,
+    };
+    const analyser = new ChosenAnalyser();
     const service = createRunbookService({
       fs: nodeFileSystem,
       clock: nodeClock,
+      analyser,
       // The size limit is the editor's, to keep typing fast; CI checks every file whole.
       settings: () => cliSettings,
-      layers: {
-        config: options.config ? URI.file(resolve(options.config)).toString() : undefined,
-        template: options.template ? URI.file(resolve(options.template)).toString() : undefined,
-        rules: options.rules,
-      },
+      layers,
     });
     service.on({ problem: (m) => templateProblems.push(m), config: (c) => configs.report(c) });
     // The working directory is the CLI's workspace folder: `/` links start there, globs match below it.
@@ -295,32 +299,20 @@ async function main(argv: string[]): Promise<number> {
     const named = options.onlyRunbooks ? new Set<string>() : expanded.named;
     const files = options.shard ? shardOf(expanded.files, options.shard.index, options.shard.count) : expanded.files;
 
-    const lintFile = async (file: string): Promise<FileReport> => {
-      let text = readText(file);
-      const uri = URI.file(resolve(file)).toString();
-      const asRunbook = named.has(resolve(file)) || options.allMarkdown;
-      const doc = (version: number) => ({ uri, version, getText: () => text });
-      let result = await service.check(doc(1), undefined, { asRunbook });
-      const stop = configs.fatal() ?? (templateProblems.length ? templateProblems.join('\n') + '.' : undefined);
-      if (stop) throw new UsageError(stop);
-      if (options.fix && result?.isRunbook) {
-        const edits = await service.fixAll(doc(1), { asRunbook });
-        if (edits.length) {
-          text = applyEdits(text, edits);
-          try {
-            writeFileSync(file, text);
-          } catch (error) {
-            throw new UsageError(`Cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-          }
-          result = await service.check(doc(2), undefined, { asRunbook });
-        }
-      }
-      service.close(uri);
-      return { file, uri, isRunbook: !!result?.isRunbook, diagnostics: result?.diagnostics ?? [], summary: result?.summary };
-    };
-    // Many files are linted on several cores, in worker threads running this same script.
-    const all = await lintFiles(files, lintFile, { isUsageError: (e) => e instanceof UsageError, usageError: (m) => new UsageError(m) });
-    if (!all) return 0; // a worker thread: the main thread prints
+    // Many files are checked on several cores, in analyser threads running this same script.
+    const threads = threadsFor(files);
+    const pool = threads ? new WorkerAnalyser({ size: threads, layers, events: { problem: (m) => service.relayProblem(m), config: (c) => service.reportConfig(c) } }) : undefined;
+    analyser.choose(pool ?? { concurrency: 1, analyse: (uri, text, editor, opts, links) => service.analyseFile(uri, text, editor, opts, links) });
+    let all: FileReport[];
+    try {
+      all = await lintAll(service, files, (file) => named.has(resolve(file)) || options.allMarkdown, options.fix);
+    } catch (error) {
+      throw error instanceof LintError ? new UsageError(error.message) : error;
+    } finally {
+      await pool?.close();
+    }
+    const stop = configs.fatal() ?? (templateProblems.length ? templateProblems.join('\n') + '.' : undefined);
+    if (stop) throw new UsageError(stop);
     const reports = all.filter((r) => r.isRunbook);
     if (!reports.length && all.length) {
       const which = all.length === 1 ? 'the Markdown file found is not a runbook' : `none of the ${all.length} Markdown files found is a runbook`;
@@ -361,12 +353,16 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: Error) => {
-    process.stderr.write(`runbook-lint: internal error: ${error.stack ?? error.message}\n`);
-    process.exitCode = 2;
-  },
-);
+// The same script runs the analyser threads that check many files on several cores.
+if (isAnalyserWorker()) runAnalyserWorker();
+else {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: Error) => {
+      process.stderr.write(`runbook-lint: internal error: ${error.stack ?? error.message}\n`);
+      process.exitCode = 2;
+    },
+  );
+}
