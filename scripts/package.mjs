@@ -15,4 +15,11 @@ const run = (args) => {
 };
 run(['scripts/build.mjs', '--production']);
 run([require.resolve('@vscode/vsce/vsce'), 'package', '--no-dependencies', '--skip-license', '--out', out]);
-console.log(`${out}: ${(statSync(out).size / 1024).toFixed(0)} KiB`);
+// Both builds (desktop and web) are inside; the package must stay under 1 MB (10^6 bytes).
+const LIMIT = 1_000_000;
+const { size } = statSync(out);
+console.log(`${out}: ${(size / 1024).toFixed(0)} KiB`);
+if (size >= LIMIT) {
+  console.error(`${out} is ${size} bytes, over the budget of ${LIMIT} bytes.`);
+  process.exit(1);
+}

@@ -1,7 +1,8 @@
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startServer } from '../server';
 import { nodeClock } from './clock';
-import { nodeFileSystem } from './fs';
+import { clientFileSystem } from '../clientFs';
+import { nodeFileSystemOr } from './fs';
 
 // The only place that knows the transport: --stdio (any editor), --node-ipc (VS Code) or --socket=N.
 const args = process.argv.slice(2);
@@ -14,7 +15,8 @@ if (!args.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsWith('--s
   process.exit(2);
 }
 startServer(createConnection(ProposedFeatures.all), {
-  fs: () => nodeFileSystem,
+  // A workspace on a virtual file system (vscode-vfs: in a desktop VS Code) is read through the client.
+  fs: (connection) => nodeFileSystemOr(clientFileSystem(connection)),
   clock: nodeClock,
   yieldNow: () => new Promise((resolve) => setImmediate(resolve)),
   indexLimit: Number(process.env.RUNBOOK_INDEX_LIMIT) || undefined,
