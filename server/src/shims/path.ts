@@ -3,7 +3,8 @@
 export const sep = '/';
 
 export function basename(path: string, ext?: string): string {
-  const base = path.replace(/\/+$/, '').slice(path.replace(/\/+$/, '').lastIndexOf('/') + 1);
+  const trimmed = path.replace(/\/+$/, '');
+  const base = trimmed.slice(trimmed.lastIndexOf('/') + 1);
   return ext && base.endsWith(ext) && base !== ext ? base.slice(0, -ext.length) : base;
 }
 
