@@ -37,4 +37,11 @@ try {
 } finally {
   rmSync(stage, { recursive: true, force: true });
 }
-console.log(`${out}: ${(statSync(out).size / 1024).toFixed(0)} KiB`);
+// Both builds (desktop and web) are inside; the package must stay under 1 MB (10^6 bytes).
+const LIMIT = 1_000_000;
+const { size } = statSync(out);
+console.log(`${out}: ${(size / 1024).toFixed(0)} KiB`);
+if (size >= LIMIT) {
+  console.error(`${out} is ${size} bytes, over the budget of ${LIMIT} bytes.`);
+  process.exit(1);
+}

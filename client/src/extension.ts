@@ -1,6 +1,5 @@
-import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import type { BaseLanguageClient, LanguageClientOptions } from 'vscode-languageclient';
 import {
   DOCUMENT_STATUS_NOTIFICATION,
   PALETTE_COMMANDS,
@@ -9,25 +8,26 @@ import {
   type DocumentStatusParams,
   type WorkspaceChangedParams,
 } from '../../server/src/protocol';
+import { registerFileSystem } from './fileSystem';
 import { codeLensMiddleware, registerRunbooksView } from './runbooksView';
 import { registerStatusBar } from './status';
 import { registerWorkspaceReport } from './report';
 
-let client: LanguageClient | undefined;
+/**
+ * The extension on every platform: the client options, the commands, the Runbooks view and the status
+ * bar. The entry points (node/main.ts for the desktop, browser/main.ts for the web) only say how the
+ * language client reaches its server.
+ */
+export type CreateClient = (id: string, name: string, options: LanguageClientOptions) => BaseLanguageClient;
+
+let client: BaseLanguageClient | undefined;
 
 /** Starts the runbook language server for Markdown documents; the server does all the work. */
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
-  const module = context.asAbsolutePath(path.join('server', 'out', 'server.js'));
-  const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6012'] } },
-  };
+export async function activateWith(context: vscode.ExtensionContext, createClient: CreateClient): Promise<void> {
   const outputChannel = vscode.window.createOutputChannel('Runbook Tools');
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [
-      { scheme: 'file', language: 'markdown' },
-      { scheme: 'untitled', language: 'markdown' },
-    ],
+    // Any scheme: files on disk, untitled documents, and virtual file systems (vscode-vfs: on github.dev).
+    documentSelector: [{ language: 'markdown' }],
     synchronize: {
       configurationSection: 'runbook',
       // Team config files, templates and every runbook: the server keeps its workspace index current.
@@ -44,8 +44,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       ...codeLensMiddleware,
     },
   };
-  client = new LanguageClient('runbook', 'Runbook Tools', serverOptions, clientOptions);
-  context.subscriptions.push(outputChannel);
+  client = createClient('runbook', 'Runbook Tools', clientOptions);
+  context.subscriptions.push(outputChannel, registerFileSystem(client));
 
   // Which open documents the server treats as runbooks: the commands are enabled only there.
   const runbooks = new Set<string>();

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { LanguageClient } from 'vscode-languageclient/node';
+import type { BaseLanguageClient as LanguageClient } from 'vscode-languageclient';
 import { WORKSPACE_REPORT_REQUEST, type WorkspaceReport, type WorkspaceReportParams } from '../../server/src/protocol';
 
 export const REPORT_COMMAND = 'runbook.showWorkspaceReport';

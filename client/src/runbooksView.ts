@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { LanguageClient, Middleware } from 'vscode-languageclient/node';
+import type { BaseLanguageClient as LanguageClient, Middleware } from 'vscode-languageclient';
 import { SERVER_COMMANDS, WORKSPACE_SUMMARY_REQUEST, type CommandResult, type ReviewStatus, type RunbookSummary, type SectionStatus, type WorkspaceSummary, type WorkspaceSummaryParams } from '../../server/src/protocol';
 
 /** The Runbooks view in the Explorer. */

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { LanguageClient } from 'vscode-languageclient/node';
+import type { BaseLanguageClient as LanguageClient } from 'vscode-languageclient';
 import { WORKSPACE_SUMMARY_REQUEST, type WorkspaceSummary, type WorkspaceSummaryParams } from '../../server/src/protocol';
 import { normalizeUri, reviewLine, VIEW_ID } from './runbooksView';
 

@@ -125,3 +125,66 @@ export const PALETTE_COMMANDS = {
   'runbook.updateToc': SERVER_COMMANDS.updateToc,
   'runbook.markReviewed': SERVER_COMMANDS.markReviewed,
 } as const;
+
+/**
+ * Requests `runbook/fs/stat`, `runbook/fs/readFile` and `runbook/fs/readDirectory` (server to client):
+ * the server reads files through the editor where it has no disk of its own (in a browser worker) or
+ * for URIs its disk does not hold (`vscode-vfs:` on github.dev, other virtual file systems). The VS Code
+ * client answers with `workspace.fs`. File types are those of the engine's `FileType` (0 unknown, 1
+ * file, 2 directory); a symbolic link is reported as what it points to by `stat` and as unknown in a
+ * directory listing, as Node's `stat` and `readdir` do, so walks do not follow links.
+ */
+export const FS_STAT_REQUEST = 'runbook/fs/stat';
+export const FS_READ_FILE_REQUEST = 'runbook/fs/readFile';
+export const FS_READ_DIRECTORY_REQUEST = 'runbook/fs/readDirectory';
+export interface FsParams {
+  uri: string;
+}
+/** `null` when nothing is at the URI (or it cannot be reached). */
+export type FsStatResult = { type: 0 | 1 | 2; mtime: number; size: number } | null;
+/** The file's bytes, base64: LSP messages are JSON on every transport. A file that cannot be read is an error response. */
+export interface FsReadFileResult {
+  base64: string;
+}
+/** Names and types of the entries; a folder that cannot be read is an error response. */
+export type FsReadDirectoryResult = [name: string, type: 0 | 1 | 2][];
+
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const DIGITS = new Int8Array(128).fill(-1);
+for (let i = 0; i < BASE64.length; i++) DIGITS[BASE64.charCodeAt(i)] = i;
+
+/** Bytes as base64, the same on Node and in a browser (no Buffer, no btoa over binary strings). */
+export function encodeBase64(bytes: Uint8Array): string {
+  const out: string[] = [];
+  let i = 0;
+  for (; i + 2 < bytes.length; i += 3) {
+    const n = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
+    out.push(BASE64[n >> 18] + BASE64[(n >> 12) & 63] + BASE64[(n >> 6) & 63] + BASE64[n & 63]);
+  }
+  if (i < bytes.length) {
+    const n = (bytes[i] << 16) | ((bytes[i + 1] ?? 0) << 8);
+    out.push(BASE64[n >> 18] + BASE64[(n >> 12) & 63] + (i + 1 < bytes.length ? BASE64[(n >> 6) & 63] : '=') + '=');
+  }
+  return out.join('');
+}
+
+/** The bytes of a base64 text; throws on characters outside the alphabet. */
+export function decodeBase64(text: string): Uint8Array {
+  const clean = text.replace(/=+$/, '');
+  const bytes = new Uint8Array(Math.floor((clean.length * 3) / 4));
+  let bits = 0;
+  let value = 0;
+  let j = 0;
+  for (let i = 0; i < clean.length; i++) {
+    const c = clean.charCodeAt(i);
+    const d = c < 128 ? DIGITS[c] : -1;
+    if (d < 0) throw new Error('Not base64.');
+    value = (value << 6) | d;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      bytes[j++] = (value >> bits) & 255;
+    }
+  }
+  return bytes;
+}

@@ -47,7 +47,7 @@ export interface ServerHost {
   /** Most Markdown files the workspace index reads. */
   indexLimit?: number;
   /** Who analyses closed files (worker threads on Node); the service itself when absent. */
-  analyser?(events: AnalyserEvents): Analyser;
+  analyser?(events: AnalyserEvents, fs: FileSystem): Analyser;
 }
 
 /** Editor settings per scope, pulled from the client once and kept until they change; problems are logged once. */
@@ -104,9 +104,10 @@ export function startServer(connection: Connection, host: ServerHost): void {
   // What analysers in other threads find about templates and configurations reaches the person as if found here.
   let relay: RunbookService | undefined;
   const events: AnalyserEvents = { problem: (m) => relay?.relayProblem(m), config: (c) => relay?.reportConfig(c) };
+  const fs = host.fs(connection);
   const service = createRunbookService({
-    fs: host.fs(connection),
-    analyser: host.analyser?.(events),
+    fs,
+    analyser: host.analyser?.(events, fs),
     clock: host.clock,
     logger: { info: log, warn: (m) => connection.console.warn(m), error: (m) => connection.console.error(m) },
     settings: (scope) => settings.get(scope),

@@ -2,10 +2,14 @@
 // Editor tests of Runbook Tools in a real VS Code (code-server 4.100.3) driven by headless Chromium:
 //   1. the extension-host mocha suites (test/vscode/suite), run inside code-server's extension host
 //      through the workbench test payload, against the extension installed from the .vsix;
-//   2. the UI tests (test/e2e/ui/*.mjs): what a person sees and does, with a screenshot per step.
+//   2. the UI tests (test/e2e/ui/*.mjs): what a person sees and does, with a screenshot per step;
+//   3. the web extension: the browser server bundle in a real Web Worker of a page in Chromium
+//      (test/e2e/web), then the UI tests again in a second code-server whose user settings force the
+//      extension into the web worker extension host (`remote.extensionKind`), where /proc must show no
+//      Node language server of the extension (in step 2 it must show one: the check is checked).
 // Prints a final line "N passed, N failed" and exits non-zero on any failure or timeout.
 //
-//   node test/e2e/run.mjs [--vsix FILE] [--only host|ui] [--grep REGEX] [--keep]
+//   node test/e2e/run.mjs [--vsix FILE] [--only host|ui|desktop|web] [--grep REGEX] [--keep]
 //
 // Needs test/e2e/setup.sh to have run (run.mjs runs it when code-server is missing). The .vsix is
 // runbook-tools-<version>.vsix at the repository root (`npm run package`) unless --vsix says otherwise.
@@ -22,6 +26,7 @@ import {
   findVsix,
   installVsix,
   isInstalled,
+  languageServerProcesses,
   makeSandbox,
   repoRoot,
   sandboxEnv,
@@ -31,6 +36,7 @@ import {
 } from './lib/codeserver.mjs';
 import { launchBrowser } from './lib/browser.mjs';
 import { waitForWorkbench } from './lib/workbench.mjs';
+import { runWorkerTest } from './web/worker.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -40,7 +46,7 @@ const { values: opts } = parseArgs({
     keep: { type: 'boolean', default: false },
   },
 });
-const TOTAL_TIMEOUT_MS = Number(process.env.RUNBOOK_E2E_TIMEOUT_S ?? 300) * 1000;
+const TOTAL_TIMEOUT_MS = Number(process.env.RUNBOOK_E2E_TIMEOUT_S ?? 480) * 1000;
 const HOST_TIMEOUT_MS = 180_000;
 const UI_TEST_TIMEOUT_MS = 90_000;
 const outDir = path.join(repoRoot, '.test-output', 'e2e');
@@ -57,14 +63,19 @@ const failures = [];
 let server;
 let browser;
 let sandbox;
+const sandboxes = [];
 let finished = false;
+
+async function stopServer() {
+  await server?.stop().catch(() => {});
+  server = undefined;
+}
 
 async function cleanup() {
   await browser?.close().catch(() => {});
   browser = undefined;
-  await server?.stop().catch(() => {});
-  server = undefined;
-  if (sandbox && !opts.keep) fs.rmSync(sandbox.base, { recursive: true, force: true, maxRetries: 3 });
+  await stopServer();
+  if (!opts.keep) for (const s of sandboxes) fs.rmSync(s.base, { recursive: true, force: true, maxRetries: 3 });
 }
 
 async function finish(extraFailure) {
@@ -76,7 +87,7 @@ async function finish(extraFailure) {
     console.error(`\n${extraFailure}`);
   }
   await cleanup();
-  if (opts.keep && sandbox) say(`sandbox kept: ${sandbox.base}`);
+  if (opts.keep) for (const s of sandboxes) say(`sandbox kept: ${s.base}`);
   if (failures.length) {
     console.log('\nFailures:');
     for (const f of failures) console.log(`  - ${f.split('\n')[0]}`);
@@ -158,8 +169,11 @@ async function runHostSuites(suiteDir) {
   say(`extension-host suites: exit code ${code} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
-/** UI tests: each gets a fresh copy of the workspace and a fresh browser context. */
-async function runUiTests() {
+/**
+ * UI tests: each gets a fresh copy of the workspace and a fresh browser context. `label` prefixes the
+ * test names; `afterEach()` runs while the workbench of a passed test is still open and throws to fail it.
+ */
+async function runUiTests({ label = '', afterEach } = {}) {
   const uiDir = path.join(e2eDir, 'ui');
   const files = fs.readdirSync(uiDir).filter((f) => f.endsWith('.mjs')).sort();
   const grep = opts.grep ? new RegExp(opts.grep, 'i') : undefined;
@@ -169,14 +183,18 @@ async function runUiTests() {
     for (const test of mod.tests ?? []) {
       if (grep && !grep.test(test.name)) continue;
       n += 1;
-      const id = `ui-${String(n).padStart(2, '0')}-${slug(test.name)}`;
-      const ws = path.join(sandbox.base, `ws-${id.slice(0, 5)}`);
+      const id = `ui${label ? `-${slug(label)}` : ''}-${String(n).padStart(2, '0')}-${slug(test.name)}`;
+      const name = label ? `[${label}] ${test.name}` : test.name;
+      const ws = path.join(sandbox.base, `ws-${String(n).padStart(2, '0')}`);
       copyDir(workspaceFixture, ws);
       const log = fs.createWriteStream(path.join(outDir, `${id}.log`));
       const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
       const page = await context.newPage();
       page.on('console', (m) => log.write(`[console.${m.type()}] ${m.text()}\n`));
       page.on('pageerror', (e) => log.write(`[pageerror] ${e.stack ?? e}\n`));
+      // What the workbench and its extension host workers fetch: the web extension loads its bundles so.
+      const requests = [];
+      context.on('request', (r) => requests.push(r.url()));
       let stepNo = 0;
       let current = 'start';
       const step = async (name, fn) => {
@@ -195,7 +213,7 @@ async function runUiTests() {
         return i + 1;
       };
       const started = Date.now();
-      console.log(`  ${test.name}`);
+      console.log(`  ${name}`);
       let timer;
       try {
         await Promise.race([
@@ -203,20 +221,21 @@ async function runUiTests() {
             await page.goto(workbenchUrl(server, ws));
             await step('workbench ready', () => waitForWorkbench(page));
             await test.run({ page, step, lineOf, workspace: ws });
+            if (afterEach) await step('where the extension ran', () => afterEach({ requests }));
           })(),
           new Promise((_, reject) => {
             timer = setTimeout(() => reject(new Error(`TIMEOUT after ${UI_TEST_TIMEOUT_MS / 1000} s`)), test.timeoutMs ?? UI_TEST_TIMEOUT_MS);
           }),
         ]);
         passed += 1;
-        console.log(`  ok   ${test.name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+        console.log(`  ok   ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
       } catch (e) {
         failed += 1;
         const shot = path.join(outDir, `${id}-FAILED-${slug(current)}.png`);
         await page.screenshot({ path: shot }).catch(() => {});
         const msg = String(e?.message ?? e).split('\n').slice(0, 8).join('\n         ');
-        failures.push(`[ui] ${test.name}: step "${current}": ${msg.split('\n')[0]}`);
-        console.log(`  FAIL ${test.name}\n         step "${current}": ${msg}\n         screenshot: ${path.relative(repoRoot, shot)}`);
+        failures.push(`[ui] ${name}: step "${current}": ${msg.split('\n')[0]}`);
+        console.log(`  FAIL ${name}\n         step "${current}": ${msg}\n         screenshot: ${path.relative(repoRoot, shot)}`);
       } finally {
         clearTimeout(timer);
         await context.close().catch(() => {});
@@ -225,6 +244,75 @@ async function runUiTests() {
     }
   }
   if (n === 0) say('no UI test matched');
+  return n;
+}
+
+/** Starts code-server in a fresh sandbox with the .vsix installed and `settings` added to the user settings. */
+async function startEditor(vsix, name, settings = {}, extraEnv = () => ({})) {
+  sandbox = makeSandbox();
+  sandboxes.push(sandbox);
+  writeUserSettings(sandbox, settings);
+  const installed = await installVsix(sandbox, vsix);
+  say(`${name}: installed ${path.relative(repoRoot, vsix)} with --install-extension into ${path.basename(installed.folder)}`);
+  const env = sandboxEnv(sandbox, extraEnv(sandbox));
+  server = await startCodeServer(sandbox, { env, logFile: path.join(outDir, `code-server-${name}.log`) });
+  say(`${name}: code-server ${server.origin} is up (extension ${EXTENSION_ID})`);
+}
+
+/** Whether the workbench fetched one of the installed extension's files (code-server serves them as vscode-remote-resource?path=...). */
+function fetchedBundle(requests, file) {
+  const wanted = `${path.sep}${file.split('/').join(path.sep)}`;
+  return requests.some((url) => {
+    const p = new URL(url).searchParams.get('path') ?? decodeURIComponent(new URL(url).pathname);
+    return p.startsWith(sandbox.extensions) && p.endsWith(wanted);
+  });
+}
+
+/** The UI tests in the Node extension host: each must find the extension's Node language server in /proc. */
+async function runDesktopUiTests() {
+  let found = 0;
+  let checked = 0;
+  await runUiTests({
+    afterEach: ({ requests }) => {
+      checked += 1;
+      if (fetchedBundle(requests, 'client/out/browser.js')) throw new Error('the workbench fetched the web extension: it should run in the Node extension host');
+      if (languageServerProcesses(sandbox.extensions).length) found += 1;
+    },
+  });
+  // A /proc check that sees no server where there is one would pass the web phase for nothing.
+  if (checked > 0 && found === 0) {
+    failed += 1;
+    failures.push('[ui] the /proc check found no Node language server of the extension in the Node extension host');
+  }
+}
+
+/** The web phase: the server in a real Web Worker, then the extension in the web worker extension host. */
+async function runWeb(vsix) {
+  say('web: the browser server in a Web Worker of a page');
+  try {
+    await runWorkerTest({ browser, outDir, say });
+    passed += 1;
+    console.log('  ok   [web] the browser server in a Web Worker answers a runbook like the desktop server');
+  } catch (e) {
+    failed += 1;
+    failures.push(`[web] Web Worker: ${String(e?.message ?? e).split('\n')[0]}`);
+    console.log(`  FAIL [web] the browser server in a Web Worker\n         ${String(e?.stack ?? e).split('\n').slice(0, 12).join('\n         ')}`);
+  }
+
+  await startEditor(vsix, 'web', { 'remote.extensionKind': { [EXTENSION_ID]: ['web'] } });
+  say('web: UI tests with the extension in the web worker extension host');
+  await runUiTests({
+    label: 'web',
+    afterEach: ({ requests }) => {
+      const found = languageServerProcesses(sandbox.extensions);
+      if (found.length) throw new Error(`a Node language server of the extension runs: ${found.map((p) => `${p.pid} ${p.cmd}`).join('; ')}`);
+      // The web worker extension host fetches the web entry, and the client fetches the server bundle
+      // to run it in that worker (code-server cannot start a Worker for it).
+      for (const bundle of ['client/out/browser.js', 'server/out/browser.js']) {
+        if (!fetchedBundle(requests, bundle)) throw new Error(`the workbench never fetched the extension's ${bundle}`);
+      }
+    },
+  });
 }
 
 async function main() {
@@ -237,34 +325,41 @@ async function main() {
     if (r.status !== 0 || !isInstalled()) throw new Error('test/e2e/setup.sh failed');
   }
   const vsix = findVsix(opts.vsix ?? process.env.RUNBOOK_VSIX);
+  const desktop = opts.only !== 'web';
+  const host = desktop && opts.only !== 'ui';
+  const ui = desktop && opts.only !== 'host';
+  const web = !opts.only || opts.only === 'web';
 
   let suiteDir;
-  if (opts.only !== 'ui') {
+  if (host) {
     const { buildSuites } = await import(pathToFileURL(path.join(repoRoot, 'test', 'vscode', 'build.mjs')).href);
     ({ outDir: suiteDir } = await buildSuites());
     say(`built the extension-host suites into ${path.relative(repoRoot, suiteDir)}`);
   }
 
-  sandbox = makeSandbox();
-  writeUserSettings(sandbox);
-  const installed = await installVsix(sandbox, vsix);
-  say(`installed ${path.relative(repoRoot, vsix)} with --install-extension into ${path.basename(installed.folder)}`);
-
-  const env = sandboxEnv(sandbox, {
-    RUNBOOK_TEST_RESULTS: path.join(sandbox.base, 'host-results.json'),
-    RUNBOOK_EXPECT_INSTALLED_IN: sandbox.extensions,
-    ...(opts.grep ? { RUNBOOK_TEST_GREP: opts.grep } : {}),
-  });
-  server = await startCodeServer(sandbox, { env, logFile: path.join(outDir, 'code-server.log') });
-  say(`code-server ${server.origin} is up (extension ${EXTENSION_ID})`);
-  browser = await launchBrowser(sandbox.browserHome);
-
-  if (opts.only !== 'ui') await runHostSuites(suiteDir);
-  if (opts.only !== 'host') {
-    say('UI tests');
-    await runUiTests();
+  browser = await launchBrowser(makeSandboxFor().browserHome);
+  if (desktop) {
+    await startEditor(vsix, 'desktop', {}, (s) => ({
+      RUNBOOK_TEST_RESULTS: path.join(s.base, 'host-results.json'),
+      RUNBOOK_EXPECT_INSTALLED_IN: s.extensions,
+      ...(opts.grep ? { RUNBOOK_TEST_GREP: opts.grep } : {}),
+    }));
+    if (host) await runHostSuites(suiteDir);
+    if (ui) {
+      say('UI tests');
+      await runDesktopUiTests();
+    }
+    await stopServer();
   }
+  if (web) await runWeb(vsix);
   await finish();
+}
+
+/** A sandbox that cleanup removes. */
+function makeSandboxFor() {
+  const s = makeSandbox();
+  sandboxes.push(s);
+  return s;
 }
 
 main().catch((e) => finish(`ERROR: ${e?.stack ?? e}`));

@@ -3,15 +3,17 @@
 // workspace examples/ in code-server on 127.0.0.1 with the packaged extension installed, prints the
 // URL, and runs until Ctrl+C.
 //
-//   node test/e2e/try.mjs [--vsix FILE] [--port N] [--in-place]
+//   node test/e2e/try.mjs [--vsix FILE] [--port N] [--in-place] [--web]
 //
 // --in-place serves examples/ itself (saved edits change the repository's files); by default a
-// temporary copy is served and removed on exit.
+// temporary copy is served and removed on exit. --web runs the web extension (the language server in
+// the browser, as on github.dev) instead of the desktop one.
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import {
+  EXTENSION_ID,
   copyDir,
   e2eDir,
   findVsix,
@@ -29,6 +31,7 @@ const { values: opts } = parseArgs({
     vsix: { type: 'string' },
     port: { type: 'string' },
     'in-place': { type: 'boolean', default: false },
+    web: { type: 'boolean', default: false },
   },
 });
 
@@ -73,7 +76,11 @@ try {
     folder = path.join(sandbox.base, 'examples');
     copyDir(examples, folder);
   }
-  writeUserSettings(sandbox, { 'workbench.startupEditor': 'none', 'files.hotExit': 'onExit' });
+  writeUserSettings(sandbox, {
+    'workbench.startupEditor': 'none',
+    'files.hotExit': 'onExit',
+    ...(opts.web ? { 'remote.extensionKind': { [EXTENSION_ID]: ['web'] } } : {}),
+  });
   await installVsix(sandbox, vsix);
   server = await startCodeServer(sandbox, {
     folder,

@@ -12,15 +12,17 @@ test('the .vsix holds the bundles and assets only: no sources, tests, maps or no
   assert.equal(r.status, 0, r.stderr);
   const files = r.stdout.trim().split('\n').sort();
   for (const f of files) assert.ok(!/\.ts$|\.map$|^node_modules\/|^test\/|^scratch\/|^bench\/|^\.|\/src\/|^examples\//.test(f), `should not be packaged: ${f}`);
-  for (const needed of ['package.json', 'README.md', 'LICENSE', 'client/out/extension.js', 'server/out/server.js', 'server/out/cli.js', 'snippets/runbook.code-snippets', 'syntaxes/runbook.injection.tmLanguage.json', 'images/icon.png', 'runbookrc.schema.json']) {
+  for (const needed of ['package.json', 'README.md', 'LICENSE', 'client/out/extension.js', 'client/out/browser.js', 'server/out/server.js', 'server/out/browser.js', 'server/out/cli.js', 'snippets/runbook.code-snippets', 'syntaxes/runbook.injection.tmLanguage.json', 'images/icon.png', 'runbookrc.schema.json']) {
     assert.ok(files.includes(needed), `missing from the package: ${needed}`);
   }
 });
 
 test('the manifest is complete and activates on Markdown only', () => {
-  for (const key of ['name', 'displayName', 'description', 'publisher', 'icon', 'license', 'repository', 'categories', 'keywords', 'engines', 'main']) assert.ok(manifest[key], key);
+  for (const key of ['name', 'displayName', 'description', 'publisher', 'icon', 'license', 'repository', 'categories', 'keywords', 'engines', 'main', 'browser']) assert.ok(manifest[key], key);
   assert.deepEqual(manifest.categories, ['Linters', 'Snippets', 'Programming Languages']);
   assert.deepEqual(manifest.activationEvents, ['onLanguage:markdown']);
+  // It reads files through workspace.fs (any file system) and runs no code from the workspace.
+  assert.deepEqual(manifest.capabilities, { virtualWorkspaces: true, untrustedWorkspaces: { supported: true } });
   assert.match(manifest.engines.vscode, /^\^1\.(\d+)\./);
   assert.ok(Number(/^\^1\.(\d+)\./.exec(manifest.engines.vscode)![1]) <= 100, 'must accept VS Code 1.100');
   const settings = manifest.contributes.configuration.properties;

@@ -7,7 +7,9 @@ import type { RunbookConfig } from '../service/workspace/config';
 import type { AnalyseOptions, FileResult, Outline } from '../service/workspace/index';
 import type { Layers } from '../service/workspace/policy';
 import { nodeClock } from './clock';
-import { nodeFileSystem } from './fs';
+import { nodeFileSystemOr } from './fs';
+import { URI } from 'vscode-uri';
+import type { FileSystem } from '../service/host';
 import type { AnalyserEvents } from '../server';
 
 /**
@@ -22,14 +24,16 @@ const ROLE = 'runbook-analyser';
 type ToWorker =
   | { type: 'analyse'; job: number; uri: string; text: string; editor: RunbookSettings; options: AnalyseOptions }
   | { type: 'links'; request: number; found: [string, LinkTarget | 'missing'][]; targets: string[] }
-  | { type: 'changed' };
+  | { type: 'changed' }
+  | { type: 'fs'; request: number; value?: unknown; error?: string };
 
 type FromWorker =
   | { type: 'links'; job: number; request: number; uri: string; paths: string[]; outline: Outline }
   | { type: 'result'; job: number; result: FileResult }
   | { type: 'failed'; job: number; message: string }
   | { type: 'problem'; message: string }
-  | { type: 'config'; config: RunbookConfig };
+  | { type: 'config'; config: RunbookConfig }
+  | { type: 'fs'; request: number; op: 'stat' | 'readFile' | 'readDirectory'; uri: string };
 
 interface WorkerData {
   role: typeof ROLE;
@@ -46,6 +50,8 @@ export interface PoolOptions {
   /** Workers stop after this long without work, giving their memory back; they start again on demand. */
   idleMs?: number;
   events: AnalyserEvents;
+  /** The main thread's file system: workers read `file:` URIs themselves and ask for the others (a virtual workspace). */
+  fs?: FileSystem;
 }
 
 interface Job {
@@ -153,6 +159,17 @@ export class WorkerAnalyser implements Analyser {
         );
         return;
       }
+      case 'fs': {
+        const fs = this.options.fs;
+        const uri = URI.parse(m.uri);
+        const answer = (value?: unknown, error?: string) => lane.worker.postMessage({ type: 'fs', request: m.request, value, error } satisfies ToWorker);
+        if (!fs) return answer(undefined, 'no file system');
+        (m.op === 'stat' ? fs.stat(uri) : m.op === 'readFile' ? fs.readFile(uri) : fs.readDirectory(uri)).then(
+          (value) => answer(value),
+          (error: Error) => answer(undefined, error.message),
+        );
+        return;
+      }
       case 'result':
         return this.settle(lane, m.job, m.result);
       case 'failed':
@@ -187,7 +204,21 @@ export function runAnalyserWorker(): void {
     }
   }
   const post = (m: FromWorker) => port.postMessage(m);
-  const service = createRunbookService({ fs: nodeFileSystem, clock: nodeClock, layers: data.layers });
+  const asked = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+  let nextAsk = 1;
+  const ask = <T>(op: 'stat' | 'readFile' | 'readDirectory', uri: URI) =>
+    new Promise<T>((resolve, reject) => {
+      const request = nextAsk++;
+      asked.set(request, { resolve: resolve as (value: unknown) => void, reject });
+      post({ type: 'fs', request, op, uri: uri.toString() });
+    });
+  // Files on disk are read here; a virtual workspace's through the main thread, which reads them through the client.
+  const mainThreadFs: FileSystem = {
+    stat: (uri) => ask('stat', uri),
+    readFile: (uri) => ask('readFile', uri),
+    readDirectory: (uri) => ask('readDirectory', uri),
+  };
+  const service = createRunbookService({ fs: nodeFileSystemOr(mainThreadFs), clock: nodeClock, layers: data.layers });
   service.on({ problem: (message) => post({ type: 'problem', message }), config: (config) => post({ type: 'config', config }) });
   const waiting = new Map<number, (answer: { found: Map<string, LinkTarget | 'missing'>; targets: Set<string> }) => void>();
   let nextRequest = 1;
@@ -195,6 +226,13 @@ export function runAnalyserWorker(): void {
   port.on('message', (m: ToWorker) => {
     if (m.type === 'changed') {
       service.policy.changed();
+      return;
+    }
+    if (m.type === 'fs') {
+      const waiter = asked.get(m.request);
+      asked.delete(m.request);
+      if (m.error !== undefined) waiter?.reject(new Error(m.error));
+      else waiter?.resolve(m.value);
       return;
     }
     if (m.type === 'links') {

@@ -23,3 +23,13 @@ export const nodeFileSystem: FileSystem = {
     return entries.map((e) => [e.name, e.isFile() ? FileType.File : e.isDirectory() ? FileType.Directory : FileType.Unknown]);
   },
 };
+
+/** Node's file system for `file:` URIs and `other` (the client's, reading virtual file systems) for the rest. */
+export function nodeFileSystemOr(other: FileSystem): FileSystem {
+  const pick = (uri: URI) => (uri.scheme === 'file' ? nodeFileSystem : other);
+  return {
+    stat: (uri) => pick(uri).stat(uri),
+    readFile: (uri) => pick(uri).readFile(uri),
+    readDirectory: (uri) => pick(uri).readDirectory(uri),
+  };
+}

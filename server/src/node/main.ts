@@ -1,8 +1,9 @@
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startServer } from '../server';
+import { clientFileSystem } from '../clientFs';
 import { analyserThreads, isAnalyserWorker, runAnalyserWorker, WorkerAnalyser } from './analyser';
 import { nodeClock } from './clock';
-import { nodeFileSystem } from './fs';
+import { nodeFileSystemOr } from './fs';
 
 // The same bundle runs the workspace index's analyser threads.
 if (isAnalyserWorker()) runAnalyserWorker();
@@ -21,12 +22,13 @@ function main(args: string[]): void {
   // RUNBOOK_INDEX_THREADS=0 checks closed files in the main thread.
   const threads = process.env.RUNBOOK_INDEX_THREADS !== undefined ? Number(process.env.RUNBOOK_INDEX_THREADS) : analyserThreads();
   startServer(createConnection(ProposedFeatures.all), {
-    fs: () => nodeFileSystem,
+    // A workspace on a virtual file system (vscode-vfs: in a desktop VS Code) is read through the client.
+    fs: (connection) => nodeFileSystemOr(clientFileSystem(connection)),
     clock: nodeClock,
     yieldNow: () => new Promise((resolve) => setImmediate(resolve)),
     indexLimit: Number(process.env.RUNBOOK_INDEX_LIMIT) || undefined,
     // The workspace index checks closed files in worker threads, below the priority of the editor's requests;
     // they stop after half a minute without work and give their memory back.
-    analyser: threads > 0 ? (events) => new WorkerAnalyser({ size: threads, nice: 10, idleMs: 30_000, events }) : undefined,
+    analyser: threads > 0 ? (events, fs) => new WorkerAnalyser({ size: threads, nice: 10, idleMs: 30_000, events, fs }) : undefined,
   });
 }

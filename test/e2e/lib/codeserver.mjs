@@ -285,3 +285,21 @@ export function workbenchUrl(server, folder, payload) {
   if (payload) url += `&payload=${encodeURIComponent(JSON.stringify(payload))}`;
   return url;
 }
+
+/**
+ * Processes (from /proc) running the extension's Node language server out of `extensionsDir`: what
+ * vscode-languageclient forks for the desktop extension (`node .../server/out/server.js --node-ipc`).
+ */
+export function languageServerProcesses(extensionsDir) {
+  const found = [];
+  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    let cmd;
+    try {
+      cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
+    } catch {
+      continue; // gone meanwhile
+    }
+    if (cmd.includes(extensionsDir) && /[\\/]server[\\/]out[\\/]server\.js\b/.test(cmd)) found.push({ pid: Number(pid), cmd });
+  }
+  return found;
+}
