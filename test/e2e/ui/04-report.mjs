@@ -11,11 +11,22 @@ export const tests = [
     name: 'Show Workspace Report lists the runbooks in a webview, sorts them and opens one on a click',
     async run({ page, step }) {
       await step('run Runbook: Show Workspace Report from the palette', async () => {
-        await page.locator('.part.editor').click({ position: { x: 300, y: 200 } });
-        await page.keyboard.press('F1');
-        await page.locator(SEL.quickInput).waitFor({ state: 'visible', timeout: 10_000 });
-        await page.keyboard.type('Runbook: Show Workspace Report');
-        await page.locator(SEL.quickInputRow, { hasText: 'Show Workspace Report' }).first().waitFor({ state: 'visible', timeout: 10_000 });
+        // The palette lists what the extension contributes once the extension host has read it: in the web
+        // worker host that comes a moment after the workbench, so a palette opened too early is opened again.
+        const row = page.locator(SEL.quickInputRow, { hasText: 'Show Workspace Report' }).first();
+        for (let attempt = 0; ; attempt++) {
+          await page.locator('.part.editor').click({ position: { x: 300, y: 200 } });
+          await page.keyboard.press('F1');
+          await page.locator(SEL.quickInput).waitFor({ state: 'visible', timeout: 10_000 });
+          await page.keyboard.type('Runbook: Show Workspace Report');
+          try {
+            await row.waitFor({ state: 'visible', timeout: 5_000 });
+            break;
+          } catch (error) {
+            if (attempt >= 5) throw error;
+            await page.keyboard.press('Escape');
+          }
+        }
         await page.keyboard.press('Enter');
         await page.locator(SEL.activeTab, { hasText: 'Runbook Report' }).waitFor({ state: 'visible', timeout: 20_000 });
       });
