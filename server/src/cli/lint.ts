@@ -6,6 +6,7 @@ import type { Analyser, LinkSource, RunbookService } from '../service/runbookSer
 import type { RunbookSettings } from '../service/settings';
 import type { AnalyseOptions, FileFailure, FileResult } from '../service/workspace/index';
 import type { FileReport } from './report';
+import type { LintCache } from './cache';
 
 /** Environment variable to force the number of analyser threads (0: everything in the main thread). */
 export const WORKERS_ENV = 'RUNBOOK_LINT_WORKERS';
@@ -61,17 +62,28 @@ export class LintError extends Error {}
 
 /**
  * Checks the files as the workspace index checks a folder (links between them resolved from it, each
- * file parsed once), writing fixed files with `fix`. A failure of the first failing file in list order
- * is thrown as a `LintError`, as a sequential run would meet it.
+ * file parsed once), writing fixed files with `fix`; with a cache, files whose results it holds are
+ * not checked again. A failure of the first failing file in list order is thrown as a `LintError`, as
+ * a sequential run would meet it.
  */
-export async function lintAll(service: RunbookService, files: string[], asRunbook: (file: string) => boolean, fix: boolean): Promise<FileReport[]> {
+export async function lintAll(service: RunbookService, files: string[], asRunbook: (file: string) => boolean, fix: boolean, cache?: LintCache): Promise<{ reports: FileReport[]; fromCache: number }> {
   const uris = files.map((file) => URI.file(resolve(file)).toString());
+  const cached = new Map<string, FileReport>();
+  if (cache) {
+    for (const [i, file] of files.entries()) {
+      const report = await cache.lookup(service, file, uris[i], asRunbook(file));
+      if (report) cached.set(uris[i], report);
+    }
+  }
   const outcomes = new Map<string, FileResult | FileFailure>();
+  const todo = files.map((file, i) => ({ file, uri: uris[i] })).filter((f) => !cached.has(f.uri));
   await service.index.analyseFiles(
-    files.map((file, i) => ({ uri: uris[i], options: { asRunbook: asRunbook(file), fix } })),
+    todo.map(({ file, uri }) => ({ uri, options: { asRunbook: asRunbook(file), fix } })),
     (uri, outcome) => outcomes.set(uri, outcome),
   );
-  return files.map((file, i) => {
+  const results = files.map((file, i): { report: FileReport; outcome?: FileResult } => {
+    const done = cached.get(uris[i]);
+    if (done) return { report: { ...done, file } };
     const outcome = outcomes.get(uris[i]);
     if (!outcome) throw new LintError(`${file} was not checked.`);
     if ('error' in outcome) throw new LintError(outcome.error === 'not UTF-8 text' ? `${file} is not UTF-8 text.` : `Cannot read ${file}: ${outcome.error}.`);
@@ -82,6 +94,9 @@ export async function lintAll(service: RunbookService, files: string[], asRunboo
         throw new LintError(`Cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
       }
     }
-    return { file, uri: uris[i], isRunbook: outcome.isRunbook, diagnostics: outcome.diagnostics ?? [], summary: outcome.summary };
+    return { report: { file, uri: uris[i], isRunbook: outcome.isRunbook, diagnostics: outcome.diagnostics ?? [], summary: outcome.summary }, outcome };
   });
+  // After every fixed file is written, so that the hashes of link targets are those of what is on disk.
+  if (cache) for (const { report, outcome } of results) if (outcome) await cache.store(service, report, asRunbook(report.file), outcome.outline, outcome.analysis, outcome.template);
+  return { reports: results.map((r) => r.report), fromCache: cached.size };
 }

@@ -13,6 +13,7 @@ import { nodeFileSystem } from '../node/fs';
 import { nodeClock } from '../node/clock';
 import { isAnalyserWorker, runAnalyserWorker, WorkerAnalyser } from '../node/analyser';
 import { ChosenAnalyser, LintError, lintAll, threadsFor } from './lint';
+import { cacheKey, cachePath, LintCache } from './cache';
 import { VERSION } from './formats';
 import { FORMAT_NAMES, FORMATS, isFormatName, type FormatName } from './output';
 import { levelOf, type FileReport } from './report';
@@ -32,6 +33,9 @@ Options:
                                (one format may go to standard output: --format sarif=lint.sarif --format text)
   --quiet                      report errors only (warnings and information are left out)
   --max-warnings <n>           exit 1 when there are more than n warnings
+  --cache                      remember each file's results in .runbooklintcache; a later run checks
+                               only the files that changed (and those linking to them)
+  --cache-location <path>      the cache file, or a folder to hold .runbooklintcache (implies --cache)
   --shard <i>/<n>              check only the i-th of n parts of the files (CI matrix jobs)
   --only-runbooks              check named files only when they are runbooks, as in directories (hooks)
   --print-config <file>        print the configuration, template and rule severities that apply to
@@ -68,12 +72,14 @@ interface Options {
   fix: boolean;
   config: string;
   allMarkdown: boolean;
+  cache: boolean;
+  cacheLocation?: string;
 }
 
 class UsageError extends Error {}
 
 function parseArgs(argv: string[]): Options | 'help' | 'version' {
-  const options: Options = { outputs: [], quiet: false, onlyRunbooks: false, template: '', rules: {}, inputs: [], fix: false, config: '', allMarkdown: false };
+  const options: Options = { outputs: [], quiet: false, onlyRunbooks: false, template: '', rules: {}, inputs: [], fix: false, config: '', allMarkdown: false, cache: false };
   const problems: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -90,6 +96,11 @@ function parseArgs(argv: string[]): Options | 'help' | 'version' {
     else if (arg === '--all-markdown') options.allMarkdown = true;
     else if (arg === '--quiet') options.quiet = true;
     else if (arg === '--only-runbooks') options.onlyRunbooks = true;
+    else if (arg === '--cache') options.cache = true;
+    else if (arg === '--cache-location' || arg.startsWith('--cache-location=')) {
+      options.cacheLocation = value('--cache-location');
+      options.cache = true;
+    }
     else if (arg === '--format' || arg.startsWith('--format=')) {
       options.outputs.push(parseOutput(value('--format')));
     } else if (arg === '--max-warnings' || arg.startsWith('--max-warnings=')) {
@@ -305,7 +316,15 @@ async function main(argv: string[]): Promise<number> {
     analyser.choose(pool ?? { concurrency: 1, analyse: (uri, text, editor, opts, links) => service.analyseFile(uri, text, editor, opts, links) });
     let all: FileReport[];
     try {
-      all = await lintAll(service, files, (file) => named.has(resolve(file)) || options.allMarkdown, options.fix);
+      const cache = options.cache
+        ? new LintCache(cachePath(options.cacheLocation), cacheKey(VERSION, service.today(), { layers, fix: options.fix }), (m) => process.stderr.write(`runbook-lint: ${m}\n`))
+        : undefined;
+      const linted = await lintAll(service, files, (file) => named.has(resolve(file)) || options.allMarkdown, options.fix, cache);
+      all = linted.reports;
+      if (cache) {
+        cache.save();
+        process.stderr.write(`runbook-lint: ${files.length - linted.fromCache} of ${files.length} file${files.length === 1 ? '' : 's'} checked, ${linted.fromCache} from the cache.\n`);
+      }
     } catch (error) {
       throw error instanceof LintError ? new UsageError(error.message) : error;
     } finally {

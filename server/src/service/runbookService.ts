@@ -387,7 +387,7 @@ export class RunbookService {
     if (!editor.enable || this.policy.tooLarge(text, editor)) return { outline: this.policy.tooLarge(text, editor) ? WorkspaceIndex.emptyOutline : outlineOf(this.detached(uri, text)), isRunbook: false };
     let model = this.detached(uri, text);
     let resolution = await this.policy.resolve(uri, model, editor);
-    if (!resolution.isRunbook && !options.asRunbook) return { outline: outlineOf(model), isRunbook: false };
+    if (!resolution.isRunbook && !options.asRunbook) return { outline: outlineOf(model), isRunbook: false, template: resolution.template };
     let fixedText: string | undefined;
     if (options.fix) {
       const edits = await this.engine.fixAll(model, resolution.schema, resolution.settings, this.today());
@@ -404,7 +404,7 @@ export class RunbookService {
     const summary = this.engine.summary(model, schema, diagnostics, this.today());
     // A closed file's problems are published without their fixes: fixes are offered on the open document.
     const analysis = analysisOf(summary, schema.sectionDepth, diagnostics, settings.workspaceDiagnostics, resolution.template, targets);
-    return { outline, analysis, diagnostics: diagnostics.map(withoutFixes), isRunbook: true, summary, fixedText };
+    return { outline, analysis, diagnostics: diagnostics.map(withoutFixes), isRunbook: true, summary, fixedText, template: resolution.template };
   }
 
   private readonly ownLinks: LinkSource = (fromUri, paths, outline) => this.index.resolveLinks(fromUri, paths, outline);

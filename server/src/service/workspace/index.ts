@@ -83,6 +83,8 @@ export interface FileResult extends FileAnalysis {
   summary?: RunbookSummary;
   /** With `fix`: the text after every safe fix, when it changed. */
   fixedText?: string;
+  /** URI of the template the file was checked against ('' for the built-in one), when it was read. */
+  template?: string;
 }
 
 /** A file a batch could not analyse. */
@@ -330,6 +332,12 @@ export class WorkspaceIndex {
     const open = [...this.open].filter(([other, d]) => other !== key && d.analysis?.linkTargets.has(key)).map(([, d]) => d.uri);
     if (open.length) this.host.recheckOpen(open);
     void this.work();
+  }
+
+  /** A file whose analysis is known already (the CLI's cache): links to it are resolved without reading it. */
+  addKnown(uri: string, outline: Outline, analysis: Analysis | undefined): void {
+    const key = documentKey(uri);
+    this.files.set(key, { uri: key, outline, analysis, linkOnly: false, published: false });
   }
 
   /**
