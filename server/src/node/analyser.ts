@@ -97,7 +97,8 @@ export class WorkerAnalyser implements Analyser {
     const job = this.nextJob++;
     return new Promise<FileResult>((resolve, reject) => {
       this.jobs.set(job, { resolve, reject, links, worker: lane });
-      lane.jobs++;
+      // A worker with work keeps the process alive (the CLI has nothing else that would); an idle one does not.
+      if (lane.jobs++ === 0) lane.worker.ref();
       lane.worker.postMessage({ type: 'analyse', job, uri, text, editor, options } satisfies ToWorker);
     });
   }
@@ -181,7 +182,7 @@ export class WorkerAnalyser implements Analyser {
     const job = this.jobs.get(id);
     if (!job) return;
     this.jobs.delete(id);
-    lane.jobs--;
+    if (--lane.jobs === 0) lane.worker.unref();
     if (result) job.resolve(result);
     else job.reject(error ?? new Error('no result'));
     if (!this.jobs.size && this.options.idleMs !== undefined) {
