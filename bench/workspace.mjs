@@ -21,15 +21,18 @@ const TEAMS = 25;
 
 /**
  * Writes `count` runbooks into `dir` (emptied first) and answers their paths relative to it, with the
- * total size. Half are drafts (the example cut after a few sections, some placeholders back), a third
- * are the example renamed, the rest two to four times as long.
+ * total size (about 25 KB a runbook on average). Half are early drafts (the example cut after one to
+ * four sections, 5-20 KB, some placeholders back), a third are half-written (cut after four to seven
+ * sections, 20-32 KB), one in ten is the whole example renamed (51 KB) and one in twenty-five is twice
+ * as long.
  */
 export function generateWorkspace(dir, count = 1000, seed = 1) {
   rmSync(dir, { recursive: true, force: true });
   const base = readFileSync(EXAMPLE, 'utf8');
-  const long = [2, 3, 4].map((n) => generateRunbook(n, base));
+  const long = generateRunbook(2, base);
   const sections = [...base.matchAll(/^## Section \d+:/gm)].map((m) => m.index);
   const next = random(seed);
+  const pick = (from, to) => from + Math.floor(next() * (to - from + 1));
   const paths = [];
   for (let i = 0; i < count; i++) paths.push(`teams/team-${String(i % TEAMS).padStart(2, '0')}/service-${String(i).padStart(4, '0')}-runbook.md`);
   let bytes = 0;
@@ -41,14 +44,15 @@ export function generateWorkspace(dir, count = 1000, seed = 1) {
   paths.forEach((path, i) => {
     const kind = next();
     let text;
-    if (kind < 0.5) {
-      const cut = sections[2 + Math.floor(next() * (sections.length - 3))];
+    if (kind < 0.86) {
+      // sections[k] is where section k+1 starts: a draft that stops after k sections.
+      const cut = sections[kind < 0.5 ? pick(1, 4) : pick(4, 7)];
       text = base.slice(0, cut).replace(/Payments API/g, `Service ${i}`);
       if (next() < 0.5) text = text.replace(/\| \*\*Owner\*\* \| [^|\n]*\|/, '| **Owner** | [Name/Role] |');
-    } else if (kind < 0.85) {
+    } else if (kind < 0.96) {
       text = base.replace(/Payments API/g, `Service ${i}`);
     } else {
-      text = long[Math.floor(next() * long.length)].replace(/Payments API/g, `Service ${i}`);
+      text = long.replace(/Payments API/g, `Service ${i}`);
     }
     const other = paths[Math.floor(next() * count)];
     const sameTeam = paths[(i + TEAMS) % count];

@@ -87,8 +87,12 @@ export class LspClient {
   }
 
   /** The diagnostics published for a version of a document. */
-  diagnosticsOf(uri: string, version: number): Promise<Diagnostic[]> {
-    return this.until(() => this.diagnostics.get(uri)?.find((p) => p.version === version)?.diagnostics, `diagnostics of ${uri} v${version}`);
+  /**
+   * The first diagnostics published for this version, or with `ready` the first that satisfy it: an open
+   * document is checked again when the index learns its link targets, for the same version.
+   */
+  diagnosticsOf(uri: string, version: number, ready: (d: Diagnostic[]) => boolean = () => true): Promise<Diagnostic[]> {
+    return this.until(() => this.diagnostics.get(uri)?.find((p) => p.version === version && ready(p.diagnostics))?.diagnostics, `diagnostics of ${uri} v${version}`);
   }
 
   request<T>(method: string, params: unknown): Promise<T> {

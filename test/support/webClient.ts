@@ -145,7 +145,11 @@ export class PortClient {
     }
   }
 
-  diagnosticsOf(uri: string, version: number): Promise<Published['diagnostics']> {
-    return this.until(() => this.published.find((p) => p.uri === uri && p.version === version)?.diagnostics, `diagnostics of ${uri} v${version}`);
+  /**
+   * The first diagnostics published for this version, or with `ready` the first that satisfy it: an open
+   * document is checked again when the index learns its link targets, for the same version.
+   */
+  diagnosticsOf(uri: string, version: number, ready: (d: Published['diagnostics']) => boolean = () => true): Promise<Published['diagnostics']> {
+    return this.until(() => this.published.find((p) => p.uri === uri && p.version === version && ready(p.diagnostics))?.diagnostics, `diagnostics of ${uri} v${version}`);
   }
 }

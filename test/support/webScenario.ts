@@ -90,7 +90,9 @@ export async function runWebScenario(endpoint: Endpoint, positives: string): Pro
   });
   client.notify('initialized', {});
   client.notify('textDocument/didOpen', { textDocument: { uri: RUNBOOK, languageId: 'markdown', version: 1, text: RUNBOOK_TEXT } });
-  const diagnostics = await client.diagnosticsOf(RUNBOOK, 1);
+  // The linked guide's headings come from the index, which reads it through the client: the runbook is
+  // checked at once and again when they are known.
+  const diagnostics = await client.diagnosticsOf(RUNBOOK, 1, (ds) => ds.some((d) => d.code === 'broken-link'));
 
   const heading = RUNBOOK_TEXT.split('\n').indexOf('## ');
   const completion = await client.request<{ label: string }[] | { items: { label: string }[] } | null>('textDocument/completion', {

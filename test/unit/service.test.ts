@@ -156,3 +156,41 @@ async function waitFor(ok: () => boolean, what: string): Promise<void> {
   }
   throw new Error(`timed out waiting for ${what}`);
 }
+
+test('service: an open runbook is checked without waiting for the index to analyse its link target, and again once the target is known', async () => {
+  const fs = workspace();
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let held!: () => void;
+  const holding = new Promise<void>((resolve) => (held = resolve));
+  // The index's analyser holds the alert back, as a busy analyser thread would.
+  const analyst = createRunbookService({ fs, clock: { today: () => TODAY } });
+  const service = createRunbookService({
+    fs,
+    clock: { today: () => TODAY },
+    analyser: {
+      concurrency: 2,
+      analyse: async (u, text, editor, options, links) => {
+        if (u === uri('alerts/high-latency.md')) {
+          held();
+          await gate;
+        }
+        return analyst.analyseFile(u, text, editor, options, links);
+      },
+    },
+  });
+  const rechecked: string[][] = [];
+  service.on({ recheck: (uris) => rechecked.push(uris) });
+  const indexing = service.setWorkspaceFolders([URI.file(W).toString()]);
+  await holding;
+  const timeout = new Promise<'waited'>((resolve) => setTimeout(() => resolve('waited'), 5000));
+  const before = await Promise.race([service.check(doc('runbooks/ledger.md', LINKS.text)), timeout]);
+  assert.notEqual(before, 'waited', 'the check waited for the index');
+  // The alert's headings are not known yet: its links are not called broken; the missing file is.
+  assert.deepEqual((before as { diagnostics: Diagnostic[] }).diagnostics.filter((d) => d.code === 'broken-link').map((d) => d.range), [LINKS.ranges[0]]);
+  release();
+  await indexing;
+  await waitFor(() => rechecked.some((u) => u.includes(uri('runbooks/ledger.md'))), 'a recheck of the open document');
+  const after = (await service.check(doc('runbooks/ledger.md', LINKS.text, 2)))!;
+  assert.deepEqual(after.diagnostics.filter((d) => d.code === 'broken-link').map((d) => d.range), LINKS.ranges);
+});

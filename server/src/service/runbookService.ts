@@ -330,8 +330,9 @@ export class RunbookService {
     return resolution.isRunbook || options.asRunbook ? { model, resolution } : undefined;
   }
 
-  private async links(uri: string, model: DocumentModel): Promise<{ resolver: LinkResolver; targets: Set<string> }> {
-    return this.index.resolveLinks(uri, linkPaths(model));
+  /** An open document's link targets: it does not wait for the index's analysis of one (it is checked again when that ends). */
+  private async links(uri: string, model: DocumentModel, wait = false): Promise<{ resolver: LinkResolver; targets: Set<string> }> {
+    return this.index.resolveLinks(uri, linkPaths(model), undefined, wait);
   }
 
   /**
@@ -466,7 +467,8 @@ export class RunbookService {
   async definition(doc: TextDocumentLike, position: Position, _token: CancellationToken = NEVER_CANCELLED): Promise<Location | null> {
     const ctx = await this.context(doc);
     if (!ctx) return null;
-    const { resolver } = await this.links(doc.uri, ctx.model);
+    // Go to Definition is asked for once: it waits for a target the index is still reading.
+    const { resolver } = await this.links(doc.uri, ctx.model, true);
     return this.engine.definition(ctx.model, position, resolver) ?? null;
   }
 

@@ -249,23 +249,28 @@ export class WorkspaceIndex {
    * to analyses that wait on it. A target the index still has to analyse is analysed now, once, rather
    * than read twice; one it does not keep (outside the workspace) is read for its headings.
    */
-  async resolveLinks(fromUri: string, paths: Iterable<string>, outline?: Outline): Promise<{ resolver: LinkResolver; targets: Set<string> }> {
+  async resolveLinks(fromUri: string, paths: Iterable<string>, outline?: Outline, wait = true): Promise<{ resolver: LinkResolver; targets: Set<string> }> {
     const fromKey = documentKey(fromUri);
     if (outline) this.pending.get(fromKey)?.announce(outline);
     const from = parseUri(fromUri);
-    const found = new Map<string, LinkTarget | 'missing'>();
+    const found = new Map<string, LinkTarget | 'missing' | undefined>();
     const targets = new Set<string>();
     if (from && from.scheme !== 'untitled') {
       const keys = new Map<string, string>();
       for (const path of paths) if (!keys.has(path)) keys.set(path, this.policy.linkTarget(from, path).toString());
-      const answers = await Promise.all([...keys].map(async ([path, key]) => [path, key === fromKey && outline ? asTarget(key, outline) : await this.target(key)] as const));
+      const answers = await Promise.all([...keys].map(async ([path, key]) => [path, key === fromKey && outline ? asTarget(key, outline) : await this.target(key, wait)] as const));
       for (const [path, answer] of answers) found.set(path, answer);
       for (const key of keys.values()) targets.add(key);
     }
     return { resolver: { resolve: (path) => found.get(path) }, targets };
   }
 
-  private async target(key: string): Promise<LinkTarget | 'missing'> {
+  /**
+   * The target of links to `key`. Without `wait`, a target still being analysed answers what the index
+   * knew of it before, or that it cannot tell yet: an open document is checked again when the target's
+   * outline arrives (targetChanged), rather than waiting behind the index's queue.
+   */
+  private async target(key: string, wait: boolean): Promise<LinkTarget | 'missing' | undefined> {
     if ((this.urgent.has(key) || this.background.has(key)) && !this.pending.has(key) && !this.open.has(key)) {
       this.urgent.delete(key);
       this.background.delete(key);
@@ -273,6 +278,10 @@ export class WorkspaceIndex {
     }
     const pending = this.pending.get(key);
     if (pending) {
+      if (!wait && !pending.outline) {
+        const known = this.open.get(key) ?? this.files.get(key);
+        return known ? asTarget(known.uri, known.outline) : undefined;
+      }
       const outline = pending.outline ?? (await pending.announced);
       if (outline) return asTarget(key, outline);
     }

@@ -1,0 +1,29 @@
+// An esbuild plugin for every bundle that parses Markdown: micromark combines its constructs with the
+// syntax extensions (GFM, front matter) on every parse. The engine parses a document in pieces, one per
+// heading, so that is done about a hundred times for one runbook; it took about 4% of a CLI run's CPU.
+// The combined table depends only on the extension list, which remark keeps in one array for the life
+// of the processor: it is made once per list. Tokenizing never writes to it.
+import { readFile } from 'node:fs/promises';
+
+const CALL = 'combineExtensions([defaultConstructs, ...(settings.extensions || [])])';
+
+export const micromarkMemo = {
+  name: 'micromark-memo',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]micromark[\\/](dev[\\/])?lib[\\/]parse\.js$/ }, async (args) => {
+      const text = await readFile(args.path, 'utf8');
+      // A micromark that reads differently is built as it is, loudly: the bundle stays correct.
+      if (!text.includes(CALL)) throw new Error(`micromark-memo: ${args.path} no longer calls ${CALL}; update scripts/micromark-memo.mjs`);
+      const memo = `
+const combined = new WeakMap();
+function combinedConstructs(extensions) {
+  if (!extensions) return combineExtensions([defaultConstructs]);
+  let constructs = combined.get(extensions);
+  if (!constructs) combined.set(extensions, (constructs = combineExtensions([defaultConstructs, ...extensions])));
+  return constructs;
+}
+`;
+      return { contents: text.replace(CALL, 'combinedConstructs(settings.extensions)') + memo, loader: 'js' };
+    });
+  },
+};
