@@ -5,6 +5,7 @@ import { RunbookLanguageService } from '../../server/src/service/languageService
 import { builtinTemplate } from '../../server/src/service/template/builtin';
 import { applyEdits } from '../../server/src/service/edits';
 import { TODAY, edit, example, lint } from '../support/lint';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 
 const schema = builtinTemplate();
 const draft = readFileSync(new URL('../../examples/runbooks/checkout-worker.md', import.meta.url), 'utf8');
@@ -50,6 +51,41 @@ test('Mark as Reviewed follows a Monthly frequency', () => {
   const monthly = edit(example, '| **Review Frequency** | Quarterly |', '| **Review Frequency** | Monthly |');
   const { service, model } = modelOf(monthly);
   assert.match(applyEdits(monthly, service.markReviewed(model, schema, TODAY)), /\| \*\*Next Review\*\* \| 2026-12-27 \|/);
+});
+
+test('Insert All Missing Sections, applied as an editor applies its edits (in array order), puts each part at its place; a second run changes nothing', async () => {
+  const { service, model } = modelOf(draft);
+  const edits = await service.insertMissingSections(model, schema, TODAY);
+  const doc = TextDocument.create(model.uri, 'markdown', 1, draft);
+  const result = TextDocument.applyEdits(doc, edits.map((e) => ({ range: model.lines.range(e.start, e.end), newText: e.newText })));
+  const headings = result.split('\n').flatMap((l, i) => (/^#{2,3} /.test(l) ? [[i, l] as const] : []));
+  const lineOf = (h: string) => headings.find(([, l]) => l === h)?.[0] ?? -1;
+  // The draft ends in section 5: its missing 5.4 goes after 5.3, before the sections 6 to 11 and the Appendix.
+  assert.deepEqual(headings.filter(([, l]) => /^## |^### 5\./.test(l)).map(([, l]) => l), [
+    '## Document Information', '## Table of Contents', '## Section 1: System Overview', '## Section 2: Architecture', '## Section 3: Access and Credentials', '## Section 4: Deployment Procedures', '## Section 5: Monitoring and Alerts',
+    '### 5.1 Monitoring Dashboards', '### 5.2 Key Metrics', '### 5.3 Alert Configuration', '### 5.4 Log Locations',
+    '## Section 6: Routine Operations', '## Section 7: Incident Response', '## Section 8: Rollback Procedures', '## Section 9: Troubleshooting Guide', '## Section 10: Contact Information', '## Section 11: Change Log', '## Appendix',
+  ]);
+  assert.ok(lineOf('### 5.4 Log Locations') > lineOf('### 5.3 Alert Configuration') && lineOf('### 5.4 Log Locations') < lineOf('## Section 6: Routine Operations'));
+  for (const line of draft.split('\n')) assert.ok(result.includes(line));
+  const again = new RunbookLanguageService().getModel({ uri: model.uri, version: 2, getText: () => result });
+  assert.deepEqual(await service.insertMissingSections(again, schema, TODAY), []);
+});
+
+test('New Runbook from Template fills in what it knows: name, Last Updated today, Next Review from the Review Frequency, Version, the first history row', async () => {
+  const { service } = modelOf('');
+  const text = service.newRunbook(schema, 'Ledger Service', '2026-11-27');
+  assert.match(text, /^\| \*\*Last Updated\*\* \| 2026-11-27 \|$/m);
+  // The template's Review Frequency is Quarterly: three months on.
+  assert.match(text, /^\| \*\*Next Review\*\* \| 2027-02-27 \|$/m);
+  assert.match(text, /^\| \*\*Version\*\* \| 1\.0 \|$/m);
+  assert.match(text, /^\| 1\.0 \| 2026-11-27 \| \[NAME\] \| Initial document \|$/m);
+  assert.match(text, /^\*Next Review: 2027-02-27\*$/m);
+  // Dates in examples and message templates stay for the person to fill.
+  assert.match(text, /^Date: \[DATE\]$/m);
+  assert.equal(text.split('\n').length, schema.text.split('\n').length, 'no line added or lost');
+  const codes = (await lint(text)).map((d) => d.code);
+  assert.ok(!codes.includes('review-overdue') && !codes.includes('invalid-date') && !codes.includes('date-order'), codes.join(' '));
 });
 
 test('New Runbook from Template fills in the system name', async () => {

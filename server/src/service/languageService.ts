@@ -188,7 +188,7 @@ export class RunbookLanguageService {
     return markReviewed(model, schema, this.getMatch(model, schema), today);
   }
 
-  newRunbook(schema: TemplateSchema, systemName: string): string {
-    return newRunbookText(schema, systemName);
+  newRunbook(schema: TemplateSchema, systemName: string, today?: string): string {
+    return newRunbookText(schema, systemName, today);
   }
 }

@@ -547,7 +547,7 @@ export class RunbookService {
   /** The text of a new runbook for a system, from the template that applies at the top of the folder. */
   async newRunbookText(systemName: string, folder?: string): Promise<string> {
     const editor = await this.editorSettings(folder ?? '');
-    return this.engine.newRunbook(await this.policy.templateForNew(folder, editor), systemName);
+    return this.engine.newRunbook(await this.policy.templateForNew(folder, editor), systemName, this.today());
   }
 }
 

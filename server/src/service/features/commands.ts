@@ -13,7 +13,10 @@ import type { TemplateSchema } from '../template/schema';
 export async function insertMissingSections(model: DocumentModel, schema: TemplateSchema, match: Match, today: string): Promise<OffsetEdit[]> {
   const ctx = { model, schema, match, today };
   const findings = [...(await missingSection.check(ctx)), ...(await missingSubsection.check(ctx))];
-  return uniqueEdits(findings.flatMap((f) => f.fixes?.[0]?.edits ?? []));
+  // Clients apply inserts at one place in the order given: sorted as applyEdits applies them, so a missing
+  // subsection of the last section goes before the sections inserted after it, not after the Appendix.
+  const edits = uniqueEdits(findings.flatMap((f) => f.fixes?.[0]?.edits ?? []));
+  return edits.map((e, i) => ({ e, i })).sort((a, b) => a.e.start - b.e.start || (a.e.order ?? 0) - (b.e.order ?? 0) || a.i - b.i).map(({ e }) => e);
 }
 
 /**
@@ -61,9 +64,56 @@ export function markReviewed(model: DocumentModel, schema: TemplateSchema, match
   return edits;
 }
 
-/** A new runbook from the template, with the system's name filled in. */
-export function newRunbookText(schema: TemplateSchema, systemName: string): string {
+/**
+ * A new runbook from the template with what is known filled in: the system's name, Last Updated today,
+ * Next Review from the template's Review Frequency, a Version placeholder as 1.0, and the date of the
+ * first history row. Dates in the rest of the text (examples, message templates) stay placeholders.
+ */
+export function newRunbookText(schema: TemplateSchema, systemName: string, today?: string): string {
   const name = systemName.trim() || 'New System';
-  return schema.text.replace(/\[(system name)\]/gi, () => name);
+  const text = schema.text.replace(/\[(system name)\]/gi, () => name);
+  if (!today) return text;
+  const { lastUpdated, nextReview, reviewFrequency } = schema.roles;
+  const frequency = parseFrequency(reviewFrequency?.example ?? '');
+  const next = frequency ? addToDate(today, frequency.months, frequency.days) : undefined;
+  const placeholder = /^\[[^\]]*\]$/;
+  const isDate = /\[date\]/i;
+  const fieldName = (cell: string) => cell.replace(/[*_`]/g, '').trim().toLowerCase();
+  const valueOf = (field: string | undefined): string | undefined => {
+    if (!field) return undefined;
+    if (field === lastUpdated?.name.toLowerCase()) return today;
+    if (field === nextReview?.name.toLowerCase()) return next;
+    if (field === 'version') return '1.0';
+    return undefined;
+  };
+  // The change log's first row: the template table with a Version column first and a date column.
+  const history = schema.tables.find((t) => t.columns.some((c) => c.date) && t.columns[0] && /version/i.test(t.columns[0].name));
+  let historyRowDone = false;
+  let fence = false;
+  return text
+    .split(/(?<=\n)/)
+    .map((line) => {
+      if (/^\s{0,3}(```|~~~)/.test(line)) fence = !fence;
+      if (fence) return line;
+      const row = /^(\s*\|)([^|\n]*)\|([^|\n]*)\|(\s*)$/.exec(line);
+      if (row && placeholder.test(row[3].trim())) {
+        const value = valueOf(fieldName(row[2]));
+        if (value) return `${row[1]}${row[2]}| ${value} |${row[4]}`;
+      }
+      if (history && !historyRowDone && /^\s*\|/.test(line) && isDate.test(line)) {
+        const cells = line.split('|').slice(1, -1).map((c) => c.trim());
+        if (cells.length === history.columns.length && /^\d+(\.\d+)*$/.test(cells[0])) {
+          historyRowDone = true;
+          return line.replace(isDate, today);
+        }
+      }
+      // A review note ("*Next Review: [DATE]*") names which date it is.
+      if (isDate.test(line) && !/^\s*\|/.test(line)) {
+        if (/next review/i.test(line) && next) return line.replace(isDate, next);
+        if (/last (review|updated)/i.test(line)) return line.replace(isDate, today);
+      }
+      return line;
+    })
+    .join('');
 }
 
