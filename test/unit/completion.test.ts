@@ -219,6 +219,20 @@ test('Criticality offers High/Medium/Low and replaces what the cell holds', () =
   assert.ok(c.apply('Medium').includes('| Stripe | Card payments | Medium | status.stripe.com |'));
 });
 
+test('a cell holding a value outside the list still gets the list: filtered by what it holds, replacing it', () => {
+  const line = '| Stripe | Card payments | High |';
+  const c = complete(withText(line, `| Stripe | Card payments | Critical${CURSOR} |`));
+  assert.deepEqual(c.labels, ['High', 'Medium', 'Low']);
+  // The editor filters by "Critical" (from the edit's start to the cursor): each item carries it first.
+  assert.deepEqual(['High', 'Medium', 'Low'].map((l) => c.item(l).filterText), ['CriticalHigh', 'CriticalMedium', 'CriticalLow']);
+  const range = (c.item('High').textEdit as { range: { start: { character: number }; end: { character: number } } }).range;
+  assert.deepEqual([range.start.character, range.end.character], [line.indexOf('High'), line.indexOf('High') + 'Critical'.length]);
+  assert.ok(c.apply('Medium').includes('| Stripe | Card payments | Medium | status.stripe.com |'));
+  // While a person types a value of the list, the editor's own filtering applies.
+  const typing = complete(withText(line, `| Stripe | Card payments | Me${CURSOR} |`));
+  assert.equal(typing.item('Medium').filterText, undefined);
+});
+
 test('Classification offers the field vocabulary Internal/Confidential', () => {
   const c = complete(withText('| **Classification** | Internal |', `| **Classification** | ${CURSOR} |`));
   assert.deepEqual(c.labels, ['Internal', 'Confidential']);

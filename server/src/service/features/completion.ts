@@ -217,12 +217,28 @@ function valueItems(at: Cursor, spec: TableSpec, table: Table, cells: CellSlot[]
   for (const v of samples) candidates.push({ value: v, kind: CompletionItemKind.Value, detail: 'Example from the template' });
 
   const range = cellRange(at, cells[index]);
+  // Editors filter items by the text from the edit's start to the cursor. In a cell that already holds
+  // another value ("Critical" where the template says High/Medium/Low) no item would match it and the
+  // list would show nothing: those items are filtered by what is there followed by their own value.
+  const typed = at.lineText.slice(Math.min(cells[index].contentStart, at.column), at.column);
   const seen = new Set<string>();
   return candidates.flatMap((c, i): CompletionItem[] => {
     if (c.value === '' || seen.has(c.value.toLowerCase())) return [];
     seen.add(c.value.toLowerCase());
-    return [{ label: c.value, kind: c.kind, detail: c.detail, sortText: order(i), textEdit: TextEdit.replace(range, escapeCell(c.value)) }];
+    const filterText = typed && !inOrder(typed, c.value) ? typed + c.value : undefined;
+    return [{ label: c.value, kind: c.kind, detail: c.detail, sortText: order(i), ...(filterText ? { filterText } : {}), textEdit: TextEdit.replace(range, escapeCell(c.value)) }];
   });
+}
+
+/** True when the characters of `typed` appear in `value` in order, ignoring case (as editors filter). */
+function inOrder(typed: string, value: string): boolean {
+  const v = value.toLowerCase();
+  let at = 0;
+  for (const ch of typed.toLowerCase()) {
+    at = v.indexOf(ch, at) + 1;
+    if (at === 0) return false;
+  }
+  return true;
 }
 
 /**
