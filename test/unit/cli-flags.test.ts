@@ -97,7 +97,7 @@ test('--print-config: the configuration file, template, runbook status and every
   assert.deepEqual(printed.files, ['runbooks/**/*.md', 'alerts/**/*.md']);
   assert.deepEqual(printed.rules['missing-section'], { severity: 'warning', default: 'error' });
   assert.deepEqual(printed.rules.placeholder, { severity: 'error', default: 'warning' });
-  assert.deepEqual(printed.rules['empty-section'], { severity: 'off', default: 'info' });
+  assert.deepEqual(printed.rules['empty-section'], { severity: 'off', default: 'warning' });
   assert.deepEqual(printed.rules['broken-link'], { severity: 'error', default: 'error' });
   assert.deepEqual(Object.keys(printed.rules), rules.map((r) => r.id));
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { edit, example, expectAt, lint, lintRule } from '../support/lint';
+import { edit, example, expectAt, lint, lintRule, marked } from '../support/lint';
 
 // Each rule: the clean example is where it stays silent; one edit of it is where it fires, at the
 // marked place. Markers: «...» an expected range, ‸ an expected insertion point.
@@ -111,8 +111,14 @@ test('invalid-value fires on a value outside the template vocabulary, case aside
 test('empty-section fires on a section holding only the template guidance', async () => {
   const dataFlow = example.slice(example.indexOf('### 2.3 Data Flow'), example.indexOf('### 2.4 Network Configuration'));
   const doc = edit(example, dataFlow, '### «2.3 Data Flow»\n\n[Describe how data moves through the system]\n\n---\n\n');
-  const [d] = await expectAt(doc, 'empty-section', /"Data Flow" has no content yet/);
-  assert.equal(d.severity, 3);
+  const [d] = await expectAt(doc, 'empty-section', /Subsection "Data Flow" is unfilled/);
+  assert.equal(d.severity, 2);
+  // Its placeholder waits until the person starts filling the subsection; then it shows.
+  const codes = async (text: string) => (await lint(text)).filter((x) => x.range.start.line === d.range.start.line + 2 || x.range.start.line === d.range.start.line).map((x) => x.code);
+  const text = marked(doc).text;
+  assert.deepEqual(await codes(text), ['empty-section']);
+  const started = edit(text, '[Describe how data moves through the system]', '[Describe how data moves through the system] Orders flow to the queue.');
+  assert.deepEqual(await codes(started), ['placeholder']);
 });
 
 test('every diagnostic carries its rule id, source and a link to the rule in the README', async () => {

@@ -4,6 +4,7 @@ import { matchTemplate, type Match } from '../match';
 import { rules } from '../rules/index';
 import type { Finding, LinkResolver, RuleContext, RuleId, RuleSession, Severity } from '../rules/types';
 import { suppressionsOf } from './suppressions';
+import { HELD_IN_UNFILLED, unfilledSections } from '../rules/empty-section';
 import { keepBreaksApart } from '../edits';
 import type { RunbookSettings } from '../settings';
 import type { TemplateSchema } from '../template/schema';
@@ -61,7 +62,13 @@ export async function findingsOf(
     }
   }
   out.sort((a, b) => a.finding.start - b.finding.start || a.finding.end - b.finding.end || a.finding.rule.localeCompare(b.finding.rule));
-  return out;
+  // An unfilled part is one finding (empty-section): its placeholders and empty fields wait until the
+  // person starts filling it, so inserting a section or fix-all never buries the problems list.
+  if (!enabled.has('empty-section')) return out;
+  const unfilled = unfilledSections(ctx);
+  if (!unfilled.length) return out;
+  const inUnfilled = (offset: number) => unfilled.some((s) => s.start <= offset && offset < s.end);
+  return out.filter(({ finding }) => !HELD_IN_UNFILLED.has(finding.rule) || !inUnfilled(finding.start));
 }
 
 /** A hash (FNV-1a) of a line's text and the text of the line above: where a place is, without the text. */

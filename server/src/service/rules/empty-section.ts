@@ -28,29 +28,71 @@ function isEmpty(section: Section, ctx: RuleContext): boolean {
   return childrenOf(ctx.match, section).every((c) => isEmpty(c, ctx));
 }
 
+/**
+ * True when every block of the section's subtree is the template's own text for it, as inserted
+ * (checklists, commands and examples included): nobody has written in it yet.
+ */
+function isUntouched(section: Section, ctx: RuleContext): boolean {
+  const template = owningSpec(section, ctx.match)?.skeleton;
+  if (!template) return false;
+  for (const block of section.blocks) {
+    const source = ctx.model.text.slice(block.start, block.end).trim();
+    if (source && !template.includes(source) && !template.includes(source.replace(/\r\n?/g, '\n'))) return false;
+  }
+  return childrenOf(ctx.match, section).every((c) => isUntouched(c, ctx) || isEmpty(c, ctx));
+}
+
+/** Something in the subtree still asks to be filled: a placeholder or an empty table cell (a kept contents list or checklist does not). */
+function asksToBeFilled(section: Section, ctx: RuleContext): boolean {
+  for (const block of section.blocks) {
+    const source = ctx.model.text.slice(block.start, block.end);
+    if (hasPlaceholder(source, ctx) || (block.node.type === 'table' && /\|[ \t]*\|/.test(source))) return true;
+  }
+  return childrenOf(ctx.match, section).some((c) => asksToBeFilled(c, ctx));
+}
+
+const unfilledOf = new WeakMap<RuleContext['match'], Section[]>();
+
+/**
+ * The outermost sections whose content is still the template's (unfilled parts), in document order.
+ * Computed once per template match: the rule reports them and the findings inside them are held back.
+ */
+export function unfilledSections(ctx: RuleContext): Section[] {
+  const known = unfilledOf.get(ctx.match);
+  if (known) return known;
+  const found: Section[] = [];
+  const visit = (sections: Section[]) => {
+    for (const section of sections) {
+      if (ctx.match.specOf.get(section) && (isEmpty(section, ctx) || (isUntouched(section, ctx) && asksToBeFilled(section, ctx)))) found.push(section);
+      else visit(childrenOf(ctx.match, section));
+    }
+  };
+  // The template's reading of the tree: a section written at another level has its subsections under it.
+  visit(ctx.match.topLevel);
+  unfilledOf.set(ctx.match, found);
+  return found;
+}
+
+/**
+ * What an unfilled part holds back until the person starts filling it: one finding says it instead.
+ * The template's own sample values ("High/Medium/Low", example dates) are part of what is unfilled.
+ */
+export const HELD_IN_UNFILLED: ReadonlySet<string> = new Set(['placeholder', 'empty-field', 'invalid-value', 'invalid-date', 'draft-marker']);
+
 export const emptySection: Rule = {
   id: 'empty-section',
-  defaultSeverity: 'info',
-  description: 'A section has no content of its own beyond the template\'s guidance.',
+  defaultSeverity: 'warning',
+  description: 'A section (with its subsections) is still the template\'s text: unfilled.',
   check(ctx) {
-    const findings: Finding[] = [];
-    const visit = (sections: Section[]) => {
-      for (const section of sections) {
-        const spec = ctx.match.specOf.get(section);
-        if (spec && isEmpty(section, ctx)) {
-          findings.push({
-            rule: 'empty-section',
-            start: section.heading.textStart,
-            end: section.heading.textEnd,
-            message: `Section "${spec.title}" has no content yet beyond the template's guidance.`,
-          });
-          continue;
-        }
-        visit(childrenOf(ctx.match, section));
-      }
-    };
-    // The template's reading of the tree: a section written at another level has its subsections under it.
-    visit(ctx.match.topLevel);
-    return findings;
+    return unfilledSections(ctx).map((section): Finding => {
+      const spec = ctx.match.specOf.get(section)!;
+      const kind = section.depth > (ctx.match.topLevel[0]?.depth ?? section.depth) ? 'Subsection' : 'Section';
+      return {
+        rule: 'empty-section',
+        start: section.heading.textStart,
+        end: section.heading.textEnd,
+        message: `${kind} "${spec.title}" is unfilled: it still holds only the template's guidance and placeholders (reported one by one once you start filling it).`,
+      };
+    });
   },
 };
