@@ -7,7 +7,7 @@ import { builtinTemplate } from '../../server/src/service/template/builtin';
 import { defaultSettings } from '../../server/src/service/settings';
 import { applyEdits } from '../../server/src/service/edits';
 import { LineIndex } from '../../server/src/service/model/text';
-import { TODAY, edit, example, lint } from '../support/lint';
+import { TODAY, edit, example, lint, lintRule } from '../support/lint';
 
 const schema = builtinTemplate();
 
@@ -207,4 +207,45 @@ test('a section inserted after one whose last line has no final line break goes 
   const fix = (d.data as { fixes: { edits: TextEdit[] }[] }).fixes[0];
   const fixed = applyTextEdits(text, fix.edits);
   assert.ok(fixed.startsWith(text + '\n\n## Table of Contents\n'), JSON.stringify(fixed.slice(0, 120)));
+});
+
+test('a section whose heading line was deleted but whose table is still there: the fix inserts the heading above the table, not the table again', async () => {
+  // Found by npm run fuzz (seed 264): without "## Document Information" its table was left under the title,
+  // and fix-all inserted the template's section, table and all, writing every field a second time.
+  for (const [heading, rule, title] of [
+    ['## Document Information\n\n', 'missing-section', 'Insert the heading of section "Document Information" above its table'],
+    ['### 1.2 Key Information Summary\n\n', 'missing-subsection', 'Insert the heading of subsection "Key Information Summary" above its table'],
+    ['### 1.3 Technology Stack\n\n', 'missing-subsection', 'Insert the heading of subsection "Technology Stack" above its table'],
+  ]) {
+    const doc = edit(example, heading, '');
+    const found = (await lint(doc)).filter((d) => d.code === rule);
+    assert.equal(found.length, 1, heading);
+    const fix = (found[0].data as { fixes: { title: string; safe: boolean; edits: TextEdit[] }[] }).fixes;
+    assert.deepEqual(fix.map((f) => [f.title, f.safe]), [[title, true]]);
+    const heading1 = heading.trimEnd();
+    assert.equal(applyTextEdits(doc, fix[0].edits), example, `${heading1}: the heading goes back where it was`);
+    assert.equal(await fixAll(doc), example, `${heading1}: fix-all writes no table or field twice`);
+  }
+});
+
+test('the table of a missing section away from its place: its heading goes above it where it can, and the section is never inserted over it', async () => {
+  const table = example.slice(example.indexOf('| Field | Value |'), example.indexOf('---\n\n## Table of Contents'));
+  const without = edit(example, '## Document Information\n\n' + table, '');
+  const fixOf = async (doc: string) => {
+    const found = (await lint(doc)).filter((x) => x.code === 'missing-section');
+    assert.equal(found.length, 1);
+    return (found[0].data as { fixes: { title: string; safe: boolean }[] }).fixes.map((f) => [f.title, f.safe]);
+  };
+  // At the end of the document, after the appendix: the heading goes above it (section-order then reports the place).
+  const atEnd = without + '\n' + table;
+  assert.deepEqual(await fixOf(atEnd), [['Insert the heading of section "Document Information" above its table', true]]);
+  const fixedEnd = await fixAll(atEnd);
+  assert.equal(fixedEnd, without + '\n## Document Information\n\n' + table);
+  assert.equal((await lintRule(fixedEnd, 'section-order')).length, 1);
+  // Above "1.1 Purpose", where a heading would take the subsections of Section 1: offered, but not safe, so fix-all writes no field twice.
+  const above = edit(without, '## Section 1: System Overview\n\n', '## Section 1: System Overview\n\n' + table);
+  assert.deepEqual(await fixOf(above), [['Insert section "Document Information" from the template', false]]);
+  const fixedAbove = await fixAll(above);
+  assert.equal(fixedAbove.split('| **System Name** |').length, 2, 'one System Name row');
+  assert.ok(!fixedAbove.includes('## Document Information'));
 });

@@ -56,6 +56,15 @@ export interface Match {
   unclosed: UnclosedBlock[];
   /** Template sections and fields found only inside an unclosed block, with the block. */
   swallowed: Map<SectionSpec | FieldSpec, UnclosedBlock>;
+  /** Missing template sections whose table is in the document without their heading (see `headlessSections`). */
+  headless: Map<SectionSpec, Headless>;
+}
+
+/** The table of a missing section that is there without its heading. */
+export interface Headless {
+  table: Table;
+  /** The section's heading can go right above the table; else inserting the section would write the table twice. */
+  placeable: boolean;
 }
 
 /** A template section given to a heading that does not carry its name or level. */
@@ -91,7 +100,7 @@ export function matchTemplate(model: DocumentModel, schema: TemplateSchema): Mat
     for (const [s, a] of sub) assigned.set(s, a);
     aligned = align(schema, all, assigned);
   }
-  const match: Match = { ...aligned, tables: new Map(), nearMisses: new Map(), nearMissFields: new Map(), unclosed: [], swallowed: new Map() };
+  const match: Match = { ...aligned, tables: new Map(), nearMisses: new Map(), nearMissFields: new Map(), unclosed: [], swallowed: new Map(), headless: new Map() };
   for (const [section, a] of assigned) {
     if (aligned.specOf.get(section) !== a.spec) continue;
     const renamed = headingKey(section.heading.text) !== a.spec.key;
@@ -106,7 +115,60 @@ export function matchTemplate(model: DocumentModel, schema: TemplateSchema): Mat
   const { unclosed, swallowed } = swallowedIn(model, schema, aligned, match.tables, match.nearMissFields);
   match.unclosed = unclosed;
   match.swallowed = swallowed;
+  match.headless = headlessSections(model, schema, match);
   return match;
+}
+
+/**
+ * Missing template sections whose table is there without their heading (a deleted heading line leaves
+ * the table to the section above): a table that no template table took, with the columns of one of the
+ * section's tables (and, for a key/value table, a row of its fields), inside the section's parent. It is
+ * `placeable` when the heading can go right above it: not right under a deeper heading (whose table it
+ * is), followed by no deeper heading before the next one of the section's level; and it is only taken
+ * away from the section's place (after the sibling before it, before the one after it) when its rows name
+ * the section's fields. Inserting the
+ * template's section instead would write the table, and its fields, a second time.
+ */
+function headlessSections(model: DocumentModel, schema: TemplateSchema, match: Match): Map<SectionSpec, Headless> {
+  const out = new Map<SectionSpec, Headless>();
+  const free = model.tables.filter((t) => !match.tables.has(t) && model.lines.lineStarts[model.lines.positionAt(t.start).line] === t.start);
+  if (!free.length) return out;
+  const taken = new Set<Table>();
+  const visit = (specs: SectionSpec[], parent: Section | undefined) => {
+    const present = (spec: SectionSpec) => (match.sections.get(spec) ?? []).find((s) => parentOf(match, s) === parent);
+    specs.forEach((spec, index) => {
+      const here = present(spec);
+      if (here) {
+        visit(spec.children, here);
+        return;
+      }
+      if (!spec.tables.length || match.swallowed.has(spec)) return;
+      const before = specs.slice(0, index).reverse().map(present).find((s) => s);
+      const after = specs.slice(index + 1).map(present).find((s) => s);
+      const inParent = (t: Table) => !parent || (t.start >= parent.heading.end && t.end <= endOf(match, parent));
+      const inPlace = (t: Table) => t.start >= (before ? before.heading.end : 0) && (!after || t.end <= after.heading.start);
+      const candidates: Headless[] = [];
+      for (const t of free) {
+        if (taken.has(t) || !inParent(t)) continue;
+        const header = t.header.cells.map((c) => nameKey(c.text)).join('|');
+        const tableSpec = spec.tables.find((ts) => ts.columns.map((c) => c.key).join('|') === header);
+        if (!tableSpec) continue;
+        const named = tableSpec.keyed && t.rows.some((r) => tableSpec.fields.some((f) => nameScore(nameKey(r.cells[0]?.text ?? ''), f.key).score > 0));
+        if (!inPlace(t) && !named) continue;
+        const next = model.headings.find((h) => h.start >= t.end);
+        // Right under a deeper heading of its own the table is that heading's; after other text under it, it is not.
+        const own = t.heading && t.heading.depth > spec.depth && model.text.slice(t.heading.end, t.start).trim() === '';
+        const placeable = !own && (!next || next.depth <= spec.depth);
+        candidates.push({ table: t, placeable });
+      }
+      const found = candidates.find((c) => c.placeable) ?? candidates[0];
+      if (!found) return;
+      taken.add(found.table);
+      out.set(spec, found);
+    });
+  };
+  visit(schema.sections, undefined);
+  return out;
 }
 
 /** The template section a document section belongs to: its own match, or its nearest matched ancestor's. */

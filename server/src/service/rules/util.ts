@@ -1,7 +1,8 @@
 import type { DocumentModel, RawBlock, Section, Table, TableCell, TableRow } from '../model/document';
 import { childrenOf, endOf, parentOf, type Match, type UnclosedBlock } from '../match';
-import type { SectionSpec } from '../template/schema';
-import type { OffsetEdit, Related } from './types';
+import type { SectionSpec, TemplateSchema } from '../template/schema';
+import { styledSkeleton } from '../style';
+import type { Fix, OffsetEdit, Related } from './types';
 import { endsWithBreak, keepBreaksApart } from '../edits';
 
 /** Offset of the start of the line after the one holding `offset` (the text's end on the last line). */
@@ -19,6 +20,21 @@ export function nextLineStart(model: DocumentModel, offset: number): number {
 export function insertBlock(model: DocumentModel, match: Match, offset: number, block: string): OffsetEdit[] {
   const open = unclosedAt(match, offset);
   return open ? [closeEdit(model, open), insertAt(model, offset, block)] : [insertAt(model, offset, block)];
+}
+
+/**
+ * The fix that brings a missing template section back at `offset`: its skeleton in the document's style,
+ * or, when its table is there without its heading (`Match.headless`), its heading right above the table.
+ * Where the heading cannot go above that table, the skeleton is offered but is not safe: fix-all would
+ * write the table, and its fields, a second time.
+ */
+export function sectionFix(model: DocumentModel, schema: TemplateSchema, match: Match, spec: SectionSpec, parent: Section | undefined, offset: number, order: number): Fix {
+  const kind = spec.parent ? 'subsection' : 'section';
+  const skeleton = styledSkeleton(schema, match, spec, parent);
+  const headless = match.headless.get(spec);
+  const ordered = (edits: OffsetEdit[]) => edits.map((e) => ({ ...e, order: e.order ?? order }));
+  if (headless?.placeable) return { title: `Insert the heading of ${kind} "${spec.title}" above its table`, edits: ordered([insertAt(model, headless.table.start, skeleton.split('\n')[0])]), safe: true };
+  return { title: `Insert ${kind} "${spec.title}" from the template`, edits: ordered(insertBlock(model, match, offset, skeleton)), safe: !headless };
 }
 
 /** The unclosed block running to the end of the document that text inserted at `offset` would land in. */
