@@ -249,3 +249,46 @@ test('the table of a missing section away from its place: its heading goes above
   assert.equal(fixedAbove.split('| **System Name** |').length, 2, 'one System Name row');
   assert.ok(!fixedAbove.includes('## Document Information'));
 });
+
+test('fix-all keeps the table of contents in step: each inserted section gets its entry, in document order, written as the list writes entries', async () => {
+  const draft = readFileSync(new URL('../../examples/runbooks/checkout-worker.md', import.meta.url), 'utf8');
+  const once = await fixAll(draft);
+  assert.deepEqual(await lintRule(once, 'toc'), []);
+  const list = (text: string) => text.slice(text.indexOf('## Table of Contents'), text.indexOf('## Section 1:'));
+  // The person's entries stay as written (entry 4's anchor is broken-link's business), the new ones follow in order.
+  assert.equal(
+    list(once),
+    list(draft).replace(
+      '5. [Monitoring and Alerts](#section-5-monitoring-and-alerts)\n',
+      '5. [Monitoring and Alerts](#section-5-monitoring-and-alerts)\n' +
+        '6. [Routine Operations](#section-6-routine-operations)\n7. [Incident Response](#section-7-incident-response)\n8. [Rollback Procedures](#section-8-rollback-procedures)\n' +
+        '9. [Troubleshooting Guide](#section-9-troubleshooting-guide)\n10. [Contact Information](#section-10-contact-information)\n11. [Change Log](#section-11-change-log)\n',
+    ),
+  );
+  assert.match(once, /\n4\. \[Deployment Procedures\]\(#section-4-deployment\)\n/);
+  assert.equal(await fixAll(once), once);
+});
+
+test('the entry of an inserted section: between its neighbours, with the list\'s bullet, link text and numbering style', async () => {
+  const entries = example.slice(example.indexOf('1. [System Overview]'), example.indexOf('\n\n---\n\n## Section 1:') + 1);
+  const without = edit(edit(example, rollback, ''), '8. [Rollback Procedures](#section-8-rollback-procedures)\n', '');
+  const cases: [string, string, string][] = [
+    // As the template writes it: numbered on from the entry before (the later numbers are the person's and stay).
+    [without, '7. [Incident Response](#section-7-incident-response)\n', '8. [Rollback Procedures](#section-8-rollback-procedures)\n'],
+    // Bullets, with the heading's whole text as link text.
+    [edit(without, entries.replace('8. [Rollback Procedures](#section-8-rollback-procedures)\n', ''), entries.replace('8. [Rollback Procedures](#section-8-rollback-procedures)\n', '').replace(/^\d+\. \[/gm, '- [Section 0: ').replace(/\[Section 0: ([^\]]+)\]\(#section-(\d+)-/g, '[Section $2: $1](#section-$2-')), '- [Section 7: Incident Response](#section-7-incident-response)\n', '- [Section 8: Rollback Procedures](#section-8-rollback-procedures)\n'],
+    // Every item numbered 1.
+    [edit(without, entries.replace('8. [Rollback Procedures](#section-8-rollback-procedures)\n', ''), entries.replace('8. [Rollback Procedures](#section-8-rollback-procedures)\n', '').replace(/^\d+\. /gm, '1. ')), '1. [Incident Response](#section-7-incident-response)\n', '1. [Rollback Procedures](#section-8-rollback-procedures)\n'],
+  ];
+  for (const [doc, before, entry] of cases) {
+    const fixed = await fixAll(doc);
+    assert.ok(fixed.includes(before + entry), `${entry.trim()}: ${JSON.stringify(fixed.slice(fixed.indexOf('## Table of Contents'), fixed.indexOf('## Section 1:')))}`);
+    assert.equal(fixed.split(entry).length, 2, 'one entry');
+    assert.deepEqual(await lintRule(fixed, 'toc'), []);
+    // The quick fix alone adds the entry too.
+    const [d] = await lintRule(doc, 'missing-section');
+    const { fixed: alone } = await applyFix(doc, 'missing-section', /^Insert section "Rollback Procedures"/);
+    assert.ok(d && alone.includes(before + entry));
+    assert.deepEqual(await lintRule(alone, 'toc'), []);
+  }
+});

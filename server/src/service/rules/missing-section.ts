@@ -1,5 +1,6 @@
 import type { Finding, Rule } from './types';
-import { blockName, insertionOffset, relatedToBlock, sectionFix, unclosedAt } from './util';
+import { blockName, insertionOffset, relatedToBlock, unclosedAt } from './util';
+import { sectionFix } from './sections';
 
 export const missingSection: Rule = {
   id: 'missing-section',

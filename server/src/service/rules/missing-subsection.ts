@@ -2,7 +2,8 @@ import type { Section } from '../model/document';
 import { parentOf } from '../match';
 import type { SectionSpec } from '../template/schema';
 import type { Finding, Rule } from './types';
-import { blockName, insertionOffset, relatedToBlock, sectionFix, unclosedAt } from './util';
+import { blockName, insertionOffset, relatedToBlock, unclosedAt } from './util';
+import { sectionFix } from './sections';
 
 export const missingSubsection: Rule = {
   id: 'missing-subsection',

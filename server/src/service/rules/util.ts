@@ -1,8 +1,7 @@
 import type { DocumentModel, RawBlock, Section, Table, TableCell, TableRow } from '../model/document';
 import { childrenOf, endOf, parentOf, type Match, type UnclosedBlock } from '../match';
-import type { SectionSpec, TemplateSchema } from '../template/schema';
-import { styledSkeleton } from '../style';
-import type { Fix, OffsetEdit, Related } from './types';
+import type { SectionSpec } from '../template/schema';
+import type { OffsetEdit, Related } from './types';
 import { endsWithBreak, keepBreaksApart } from '../edits';
 
 /** Offset of the start of the line after the one holding `offset` (the text's end on the last line). */
@@ -22,21 +21,6 @@ export function insertBlock(model: DocumentModel, match: Match, offset: number, 
   return open ? [closeEdit(model, open), insertAt(model, offset, block)] : [insertAt(model, offset, block)];
 }
 
-/**
- * The fix that brings a missing template section back at `offset`: its skeleton in the document's style,
- * or, when its table is there without its heading (`Match.headless`), its heading right above the table.
- * Where the heading cannot go above that table, the skeleton is offered but is not safe: fix-all would
- * write the table, and its fields, a second time.
- */
-export function sectionFix(model: DocumentModel, schema: TemplateSchema, match: Match, spec: SectionSpec, parent: Section | undefined, offset: number, order: number): Fix {
-  const kind = spec.parent ? 'subsection' : 'section';
-  const skeleton = styledSkeleton(schema, match, spec, parent);
-  const headless = match.headless.get(spec);
-  const ordered = (edits: OffsetEdit[]) => edits.map((e) => ({ ...e, order: e.order ?? order }));
-  if (headless?.placeable) return { title: `Insert the heading of ${kind} "${spec.title}" above its table`, edits: ordered([insertAt(model, headless.table.start, skeleton.split('\n')[0])]), safe: true };
-  return { title: `Insert ${kind} "${spec.title}" from the template`, edits: ordered(insertBlock(model, match, offset, skeleton)), safe: !headless };
-}
-
 /** The unclosed block running to the end of the document that text inserted at `offset` would land in. */
 export function unclosedAt(match: Match, offset: number): UnclosedBlock | undefined {
   return match.unclosed.find((u) => u.open && u.block.start < offset);
@@ -53,7 +37,8 @@ export function closeEdit(model: DocumentModel, u: UnclosedBlock): OffsetEdit {
   return { start: at, end: at, newText: keepBreaksApart(model.text, at, at, newText), order: -100 };
 }
 
-function insertAt(model: DocumentModel, offset: number, block: string): OffsetEdit {
+/** An edit inserting a Markdown block at a line start (or the text's end), with blank lines around it as its neighbours need. */
+export function insertAt(model: DocumentModel, offset: number, block: string): OffsetEdit {
   const eol = model.lines.eol;
   const text = model.text;
   let body = breakFrontMatterFences(model, block).replace(/\r?\n/g, eol).replace(/(\r?\n)+$/, '') + eol;
