@@ -292,3 +292,54 @@ test('the entry of an inserted section: between its neighbours, with the list\'s
     assert.deepEqual(await lintRule(alone, 'toc'), []);
   }
 });
+
+// Places where an inserted section would take what belongs to another (found by npm run fuzz).
+const cut = (text: string, from: string, to: string) => text.slice(0, text.indexOf(from)) + text.slice(text.indexOf(to));
+const count = (text: string, line: string) => text.split(`\n${line}\n`).length - 1;
+
+test('a section goes after the subsections the section before it has past a heading at the wrong level', async () => {
+  // Seed 585: "### Section 11: Change Log" between "## Section 10" and its subsections; the Appendix went right after
+  // it, took 10.1 to 10.4 away from Contact Information, and the next pass inserted them again.
+  const doc = edit(cut(example, '## Section 11: Change Log', '*This runbook should be reviewed'), '## Section 10: Contact Information\n', '## Section 10: Contact Information\n### Section 11: Change Log\n');
+  const once = await fixAll(doc);
+  for (const h of ['### 10.1 Primary Contacts', '### 10.4 Communication Channels', '## Appendix']) assert.equal(count(once, h), 1, h);
+  assert.ok(once.indexOf('\n## Appendix\n') > once.indexOf('\n### 10.4 Communication Channels\n'));
+  assert.equal(await fixAll(once), once);
+});
+
+test('a section goes after what the section before it holds past a stray "#" line', async () => {
+  // Seed 1067: an H1 (a shell comment left outside its code block) ends the section in the document's tree, but
+  // what follows until the next section is still the section's: here a code block that takes in "8.5 Rollback
+  // Verification". The section inserted before the H1 took the block, and the next pass inserted 8.5 again.
+  let doc = cut(example, '## Section 9: Troubleshooting Guide', '## Section 10: Contact Information');
+  doc = edit(doc, '### 8.5 Rollback Verification', '# Stop the application first\n\n```\n### 8.5 Rollback Verification');
+  doc = edit(doc, '\n---\n\n## Section 10: Contact Information', '\n```\n\n---\n\n## Section 10: Contact Information');
+  assert.equal((await lintRule(doc, 'unclosed-block')).length, 1);
+  const once = await fixAll(doc);
+  assert.equal(count(once, '### 8.5 Rollback Verification'), 1);
+  assert.ok(once.indexOf('\n## Section 9: Troubleshooting Guide\n') > once.indexOf('\n### 8.5 Rollback Verification\n'));
+  assert.ok(once.indexOf('\n## Section 9: Troubleshooting Guide\n') < once.indexOf('\n## Section 10: Contact Information\n'));
+  assert.equal(await fixAll(once), once);
+});
+
+test('a section written twice: a field in either copy\'s table is there', async () => {
+  // Seed 1085: the first copy's table lacked "SSL Certificate", the second had it, and fix-all added it to the first.
+  const overview = example.slice(example.indexOf('## Section 1: System Overview'), example.indexOf('## Section 2: Architecture'));
+  const doc = edit(example, overview, overview.replace(/\| \*\*SSL Certificate\*\* .*\n/, '') + overview);
+  assert.deepEqual(await lintRule(doc, 'missing-field'), []);
+  assert.equal((await lintRule(doc, 'duplicate-section')).length, 1);
+  assert.equal((await fixAll(doc)).split('| **SSL Certificate** |').length, 2, 'the row of the second copy, no other');
+});
+
+test('rows cut off from their table (a header narrower than its delimiter row): no second table', async () => {
+  // Seed 1279: GFM reads no table, so missing-field inserted the template's table above the person's rows.
+  const doc = edit(example, '| Field | Value |\n|-------|-------|', '| Field |\n|-------|-------|');
+  const found = await lintRule(doc, 'missing-field');
+  assert.equal(found.length, 7);
+  const systemName = doc.split('\n').findIndex((l) => l.startsWith('| **System Name** |'));
+  for (const d of found) {
+    assert.deepEqual((d.data as { fixes: { title: string; safe: boolean }[] }).fixes.map((f) => [f.title, f.safe]), [['Insert the "Document Information" table from the template', false]]);
+    assert.deepEqual(d.relatedInformation?.map((r) => r.location.range.start.line), [systemName]);
+  }
+  assert.equal(await fixAll(doc), doc, 'fix-all leaves the rows to the person');
+});

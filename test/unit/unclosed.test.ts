@@ -194,3 +194,35 @@ test('a block that runs to the end once the block around it is closed: what it h
   assert.equal(once, edit(edit(closedBoth, '### 6.2 Weekly Tasks', skeletonOf('Daily Tasks') + '### 6.2 Weekly Tasks'), '### 8.2 Rollback Decision Matrix', skeletonOf('When to Rollback') + '### 8.2 Rollback Decision Matrix'));
   assert.equal(await fixAll(once), once);
 });
+
+test('subsections missing from a section before a block that runs to the end and from one inside it, all at the end: each reported once', async () => {
+  // Found by npm run fuzz (seeds 477, 1170): a finding of the closed view at the place of one of the document
+  // stood in for it, so two missing subsections that both go to the document's end counted as one.
+  const doc = '# System Runbook: Ledger\n\n## Section 3: Access and Credentials\n\n### 3.1 Access Requirements\n\nThrough SSO.\n\n~~~~\n## Section 4: Deployment Procedures\n\n### 4.1 Deployment Overview\n\nFrom main.\n';
+  const missing = (await lintRule(doc, 'missing-subsection')).map((d) => d.message.replace(/ \(template: .*$/, ''));
+  assert.deepEqual(missing, [
+    'Section "Access and Credentials" is missing subsection "Credential Storage"',
+    'Section "Access and Credentials" is missing subsection "SSH/Server Access"',
+    'Section "Deployment Procedures" is missing subsection "Pre-Deployment Checklist"',
+    'Section "Deployment Procedures" is missing subsection "Standard Deployment Steps"',
+    'Section "Deployment Procedures" is missing subsection "Database Migration Steps"',
+    'Section "Deployment Procedures" is missing subsection "Deployment Verification"',
+  ]);
+  const once = await fixAll(doc);
+  for (const h of ['### 3.2 Credential Storage', '### 3.3 SSH/Server Access', '### 4.2 Pre-Deployment Checklist', '### 4.5 Deployment Verification']) assert.equal(once.split(`\n${h}\n`).length, 2, h);
+  assert.equal(await fixAll(once), once);
+});
+
+test('a fence opened inside a key/value table: the row after it is the person\'s, and fix-all does not add the field again', async () => {
+  // Found by npm run fuzz (seed 1340): closed before the row it took in, the block leaves that row outside the
+  // table (here GFM reads it as a heading), and missing-field added a second "SSL Certificate" row.
+  const doc = edit(example, '| **SSL Certificate** |', '~~~ `x`\n| **SSL Certificate** |');
+  const once = await fixAll(doc);
+  assert.equal(once.split('| **SSL Certificate** |').length, 2, 'one SSL Certificate row');
+  const [d] = await lintRule(once, 'missing-field');
+  assert.equal(d.message, 'Field "SSL Certificate" is missing from the "Key Information Summary" table.');
+  assert.deepEqual((d.data as { fixes: { safe: boolean }[] }).fixes.map((f) => f.safe), [false]);
+  const row = once.split('\n').indexOf(once.split('\n').find((l) => l.startsWith('| **SSL Certificate** |'))!);
+  assert.deepEqual(d.relatedInformation?.map((r) => [r.location.range.start.line, r.message]), [[row, 'The field is written here, outside the table; fix-all does not add it a second time.']]);
+  assert.equal(await fixAll(once), once);
+});

@@ -56,6 +56,8 @@ export interface Match {
   unclosed: UnclosedBlock[];
   /** Template sections and fields found only inside an unclosed block, with the block. */
   swallowed: Map<SectionSpec | FieldSpec, UnclosedBlock>;
+  /** Fields of key/value tables written as a row outside any table, in their section's region (see `strayFields`). */
+  strayFields: Map<FieldSpec, number>;
   /** Missing template sections whose table is in the document without their heading (see `headlessSections`). */
   headless: Map<SectionSpec, Headless>;
 }
@@ -100,7 +102,7 @@ export function matchTemplate(model: DocumentModel, schema: TemplateSchema): Mat
     for (const [s, a] of sub) assigned.set(s, a);
     aligned = align(schema, all, assigned);
   }
-  const match: Match = { ...aligned, tables: new Map(), nearMisses: new Map(), nearMissFields: new Map(), unclosed: [], swallowed: new Map(), headless: new Map() };
+  const match: Match = { ...aligned, tables: new Map(), nearMisses: new Map(), nearMissFields: new Map(), unclosed: [], swallowed: new Map(), headless: new Map(), strayFields: new Map() };
   for (const [section, a] of assigned) {
     if (aligned.specOf.get(section) !== a.spec) continue;
     const renamed = headingKey(section.heading.text) !== a.spec.key;
@@ -116,7 +118,37 @@ export function matchTemplate(model: DocumentModel, schema: TemplateSchema): Mat
   match.unclosed = unclosed;
   match.swallowed = swallowed;
   match.headless = headlessSections(model, schema, match);
+  match.strayFields = strayFields(model, schema, match, regions(aligned));
   return match;
+}
+
+/**
+ * Fields of the key/value tables of present sections that are written as a row (`| **Owner** | ... |`)
+ * on a line outside every table and code block, in the region of the section's top-level section: a row
+ * cut off from its table (by a line between, a header whose width does not match its delimiter row, a
+ * block closed before it). The field is there; a row added to the table would write it twice. The line's
+ * start, for each such field.
+ */
+function strayFields(model: DocumentModel, schema: TemplateSchema, match: Match, tops: Map<Section, number>): Map<FieldSpec, number> {
+  const out = new Map<FieldSpec, number>();
+  const outside = [...model.tables, ...model.codeBlocks, ...model.rawBlocks];
+  for (const spec of schema.tables) {
+    if (!spec.keyed || !spec.section) continue;
+    const section = match.sections.get(spec.section)?.[0];
+    let top = section;
+    while (top && parentOf(match, top)) top = parentOf(match, top);
+    if (!section || !top) continue;
+    const end = Math.min(tops.get(top) ?? Infinity, model.text.length);
+    const fields = new Map(spec.fields.map((f) => [f.key, f]));
+    for (let line = model.lines.positionAt(section.heading.end).line + 1; line < model.lines.lineCount && model.lines.lineStarts[line] < end; line++) {
+      const start = model.lines.lineStarts[line];
+      const row = /^ {0,3}\|?[ \t]*([^|\n]+?)[ \t]*\|/.exec(model.lines.lineText(line));
+      const field = row && fields.get(nameKey(row[1]));
+      if (!field || out.has(field) || outside.some((b) => b.start <= start && start < b.end)) continue;
+      out.set(field, start);
+    }
+  }
+  return out;
 }
 
 /**

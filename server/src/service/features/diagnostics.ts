@@ -235,7 +235,8 @@ export async function computeDiagnostics(
   if (findings?.some(({ finding }) => finding.rule === 'unclosed-block' && finding.fixes?.some((f) => f.safe))) {
     const hidden = await hiddenFindings(model, schema, settings, today, isCancelled ?? (() => false), findings, parser);
     // A finding of the view at the very place of one of the document (a placeholder in a code block that is a table cell once the block is closed) stands for it.
-    const same = (a: Finding, b: Finding) => a.rule === b.rule && a.start === b.start && a.end === b.end;
+    // (Not for insertions: several go to one place, each its own problem.)
+    const same = (a: Finding, b: Finding) => a.rule === b.rule && !INSERTIONS.has(a.rule) && a.start === b.start && a.end === b.end;
     findings = hidden && sortFindings([...findings.filter(({ finding }) => !hidden.some((h) => same(h.finding, finding))), ...hidden]);
   }
   return findings?.map(({ finding, severity }) => toDiagnostic(model, finding, severity));
