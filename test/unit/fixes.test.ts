@@ -343,3 +343,19 @@ test('rows cut off from their table (a header narrower than its delimiter row): 
   }
   assert.equal(await fixAll(doc), doc, 'fix-all leaves the rows to the person');
 });
+
+test('a section whose heading line was deleted but whose subsections are still there: the heading goes back above them, with the subsections that are not there', async () => {
+  // Found by npm run fuzz (seed 1738): without "## Section 1: System Overview" its subsections were left under the
+  // table of contents, and fix-all inserted the template's section, Key Information Summary table and all.
+  const doc = edit(example, '## Section 1: System Overview\n\n', '');
+  const [d] = await lintRule(doc, 'missing-section');
+  assert.deepEqual((d.data as { fixes: { title: string; safe: boolean }[] }).fixes.map((f) => [f.title, f.safe]), [['Insert the heading of section "System Overview" above its subsections', true]]);
+  assert.equal(await fixAll(doc), example);
+  // And with "1.3 Technology Stack" gone too, the fix brings it back between 1.2 and 1.4.
+  const stack = example.slice(example.indexOf('### 1.3 Technology Stack'), example.indexOf('### 1.4 Dependencies'));
+  const both = edit(doc, stack, '');
+  const once = await fixAll(both);
+  const skeleton = schema.sections.flatMap((s) => s.children).find((c) => c.title === 'Technology Stack')!.skeleton.replace(/\n+$/, '') + '\n\n';
+  assert.equal(once, edit(example, stack, skeleton));
+  assert.equal(await fixAll(once), once);
+});

@@ -62,10 +62,15 @@ export interface Match {
   headless: Map<SectionSpec, Headless>;
 }
 
-/** The table of a missing section that is there without its heading. */
+/** What a missing section has in the document without its heading: its table, or its subsections. */
 export interface Headless {
-  table: Table;
-  /** The section's heading can go right above the table; else inserting the section would write the table twice. */
+  /** Its table; undefined when its subsections are there. */
+  table: Table | undefined;
+  /** Its subsections that are there, in document order (none when its table is). */
+  children: Section[];
+  /** Where its heading goes: the table's start, or the first subsection's heading. */
+  start: number;
+  /** The section's heading can go at `start`; else inserting the section would write the table twice. */
   placeable: boolean;
 }
 
@@ -117,7 +122,7 @@ export function matchTemplate(model: DocumentModel, schema: TemplateSchema): Mat
   const { unclosed, swallowed } = swallowedIn(model, schema, aligned, match.tables, match.nearMissFields);
   match.unclosed = unclosed;
   match.swallowed = swallowed;
-  match.headless = headlessSections(model, schema, match);
+  match.headless = headlessSections(model, schema, match, all);
   match.strayFields = strayFields(model, schema, match, regions(aligned));
   return match;
 }
@@ -152,19 +157,21 @@ function strayFields(model: DocumentModel, schema: TemplateSchema, match: Match,
 }
 
 /**
- * Missing template sections whose table is there without their heading (a deleted heading line leaves
- * the table to the section above): a table that no template table took, with the columns of one of the
- * section's tables (and, for a key/value table, a row of its fields), inside the section's parent. It is
- * `placeable` when the heading can go right above it: not right under a deeper heading (whose table it
- * is), followed by no deeper heading before the next one of the section's level; and it is only taken
- * away from the section's place (after the sibling before it, before the one after it) when its rows name
- * the section's fields. Inserting the
- * template's section instead would write the table, and its fields, a second time.
+ * Missing template sections that are there without their heading (a deleted heading line leaves what
+ * followed it to the section above): their subsections, as headings no template section took, one level
+ * below the section's, the first of them at the section's place; or a table that no template table took,
+ * with the columns of one of the section's tables (and, for a key/value table, a row of its fields), inside
+ * the section's parent. A table is `placeable` when the heading can go right above it: not right under a
+ * deeper heading (whose table it is), followed by no deeper heading before the next one of the section's
+ * level; and it is only taken away from the section's place (after the sibling before it, before the one
+ * after it) when its rows name the section's fields. Inserting the template's section instead would write
+ * the subsections, or the table and its fields, a second time.
  */
-function headlessSections(model: DocumentModel, schema: TemplateSchema, match: Match): Map<SectionSpec, Headless> {
+function headlessSections(model: DocumentModel, schema: TemplateSchema, match: Match, all: Section[]): Map<SectionSpec, Headless> {
   const out = new Map<SectionSpec, Headless>();
   const free = model.tables.filter((t) => !match.tables.has(t) && model.lines.lineStarts[model.lines.positionAt(t.start).line] === t.start);
-  if (!free.length) return out;
+  const orphans = all.filter((s) => !match.specOf.has(s));
+  if (!free.length && !orphans.length) return out;
   const taken = new Set<Table>();
   const visit = (specs: SectionSpec[], parent: Section | undefined) => {
     const present = (spec: SectionSpec) => (match.sections.get(spec) ?? []).find((s) => parentOf(match, s) === parent);
@@ -174,11 +181,22 @@ function headlessSections(model: DocumentModel, schema: TemplateSchema, match: M
         visit(spec.children, here);
         return;
       }
-      if (!spec.tables.length || match.swallowed.has(spec)) return;
+      if (match.swallowed.has(spec)) return;
       const before = specs.slice(0, index).reverse().map(present).find((s) => s);
       const after = specs.slice(index + 1).map(present).find((s) => s);
-      const inParent = (t: Table) => !parent || (t.start >= parent.heading.end && t.end <= endOf(match, parent));
-      const inPlace = (t: Table) => t.start >= (before ? before.heading.end : 0) && (!after || t.end <= after.heading.start);
+      const inParent = (t: { start: number; end: number }) => !parent || (t.start >= parent.heading.end && t.end <= endOf(match, parent));
+      const inPlace = (t: { start: number; end: number }) => t.start >= (before ? before.heading.end : 0) && (!after || t.end <= after.heading.start);
+      // Its first subsection, at its place under a heading of its level or above.
+      const keys = new Set(spec.children.map((c) => c.key));
+      const child = orphans.find((s) => s.depth === spec.depth + 1 && keys.has(headingKey(s.heading.text)) && inParent(s.heading) && inPlace(s.heading) && (!s.parent || s.parent.depth <= spec.depth));
+      if (child) {
+        // The subsections it takes back: those up to the next heading of its level (for a top-level section, the next top-level heading: its region goes on past a stray `#` line).
+        const end = (spec.parent ? model.headings.find((h) => h.start > child.heading.start && h.depth <= spec.depth)?.start : match.topLevel.find((t) => t.heading.start > child.heading.start)?.heading.start) ?? model.text.length;
+        const children = orphans.filter((s) => s.heading.start >= child.heading.start && s.heading.start < end && s.depth === child.depth && keys.has(headingKey(s.heading.text)));
+        out.set(spec, { table: undefined, children, start: child.heading.start, placeable: true });
+        return;
+      }
+      if (!spec.tables.length) return;
       const candidates: Headless[] = [];
       for (const t of free) {
         if (taken.has(t) || !inParent(t)) continue;
@@ -191,11 +209,11 @@ function headlessSections(model: DocumentModel, schema: TemplateSchema, match: M
         // Right under a deeper heading of its own the table is that heading's; after other text under it, it is not.
         const own = t.heading && t.heading.depth > spec.depth && model.text.slice(t.heading.end, t.start).trim() === '';
         const placeable = !own && (!next || next.depth <= spec.depth);
-        candidates.push({ table: t, placeable });
+        candidates.push({ table: t, children: [], start: t.start, placeable });
       }
       const found = candidates.find((c) => c.placeable) ?? candidates[0];
       if (!found) return;
-      taken.add(found.table);
+      taken.add(found.table!);
       out.set(spec, found);
     });
   };

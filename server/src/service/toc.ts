@@ -141,7 +141,7 @@ export function tocEntryEdits(model: DocumentModel, schema: TemplateSchema, matc
   schema.sections.forEach((s, index) => {
     if (s.optional || match.sections.has(s) || match.swallowed.has(s) || !listed.has(s.key) || toc.entries.some((e) => e.missing === s)) return;
     const headless = match.headless.get(s);
-    const at = headless?.placeable ? headless.table.start : insertionOffset(model, schema.sections, index, match, undefined);
+    const at = headless?.placeable ? headless.start : insertionOffset(model, schema.sections, index, match, undefined);
     const before = placed.filter((e) => e.section!.heading.start < at).sort((a, b) => b.section!.heading.start - a.section!.heading.start)[0];
     const after = placed.filter((e) => e.section!.heading.start >= at).sort((a, b) => a.section!.heading.start - b.section!.heading.start)[0];
     const heading = styledSkeleton(schema, match, s, undefined).split('\n')[0].replace(/^#+[ \t]+/, '');

@@ -66,7 +66,7 @@ function breakFrontMatterFences(model: DocumentModel, block: string): string {
 }
 
 /** The start of the first line at or after `offset` that is not blank (the text's end if none). */
-function skipBlankLines(model: DocumentModel, offset: number): number {
+export function skipBlankLines(model: DocumentModel, offset: number): number {
   // Past the start of the last line (its end, when the text has no final line break): nothing follows.
   if (offset >= model.text.length) return model.text.length;
   let line = model.lines.positionAt(offset).line;
