@@ -10,6 +10,8 @@ import { RunbookLanguageService } from '../../server/src/service/languageService
 import { builtinTemplate } from '../../server/src/service/template/builtin';
 import { defaultSettings } from '../../server/src/service/settings';
 import { applyEdits } from '../../server/src/service/edits';
+import { buildModel } from '../../server/src/service/model/document';
+import { ChunkParser } from '../../server/src/service/model/parse';
 import { TODAY, edit, example, expectAt, lint, lintRule } from '../support/lint';
 import { Harness, lspLines, offsetOf, startClock } from '../support/generate';
 
@@ -173,6 +175,18 @@ test('a BOM: the clean example stays clean; the draft gets the same diagnostics,
   const withBom = seen(await analysed('\ufeff' + draft));
   const shift = (p: { line: number; character: number }) => (p.line === 0 ? { line: 0, character: p.character + 1 } : p);
   assert.deepEqual(withBom, plain.map((d) => ({ ...d, range: { start: shift(d.range.start), end: shift(d.range.end) } })));
+});
+
+test('two BOMs (found by npm run fuzz, seed 1765): the model\'s places are those of the text, in a whole parse and in chunks', async () => {
+  // micromark drops a BOM at the start of what it parses and counts its offsets without it: the second mark
+  // shifted every place of a whole-document parse by one, and the judge of fix-all saw each heading twice.
+  const text = '\ufeff\ufeff# System Runbook: Ledger\n\n## Document Information\n\n| Field | Value |\n|-------|-------|\n| **Owner** | Ledger team |\n';
+  for (const whole of [false, true]) {
+    const model = buildModel('file:///two-boms.md', 1, text, new ChunkParser(), whole);
+    assert.deepEqual(model.headings.map((h) => text.slice(h.start, h.end)), ['# System Runbook: Ledger', '## Document Information'], `whole: ${whole}`);
+    assert.deepEqual(model.tables.map((t) => text.slice(t.rows[0].start, t.rows[0].end)), ['| **Owner** | Ledger team |'], `whole: ${whole}`);
+  }
+  assert.deepEqual(await analysed('\ufeff\ufeff' + example), []);
 });
 
 test('CRLF and lone CR line breaks give the same diagnostics at the same places as LF', async () => {

@@ -7,7 +7,7 @@ import { builtinTemplate } from '../../server/src/service/template/builtin';
 import { defaultSettings } from '../../server/src/service/settings';
 import { applyEdits } from '../../server/src/service/edits';
 import { LineIndex } from '../../server/src/service/model/text';
-import { TODAY, edit, example, lint } from '../support/lint';
+import { TODAY, edit, example, lint, lintRule } from '../support/lint';
 
 const schema = builtinTemplate();
 
@@ -174,7 +174,9 @@ test('the raw template is one unfilled finding per section; fix-all changes noth
   assert.ok((await lint(started)).some((d) => d.code === 'placeholder' && d.message.includes('[DATE]')));
   const once = await fixAll(started);
   assert.equal(await fixAll(once), once);
-  assert.ok(keepsEveryLine(started.replaceAll('| [DATE] |', '| 2026-11-27 |'), once));
+  // Its two dates are filled; the Change Log's row is in an unfilled section and waits.
+  assert.ok(keepsEveryLine(started.replace('| **Last Updated** | [DATE] |', '| **Last Updated** | 2026-11-27 |').replace('| **Next Review** | [DATE] |', '| **Next Review** | 2026-11-27 |'), once));
+  assert.match(once, /^\| 1\.0 \| \[DATE\] \|/m);
   assert.match(once, /\| \*\*Last Updated\*\* \| 2026-11-27 \|/);
 });
 
@@ -214,4 +216,169 @@ test('a section inserted after one whose last line has no final line break goes 
   const fix = (d.data as { fixes: { edits: TextEdit[] }[] }).fixes[0];
   const fixed = applyTextEdits(text, fix.edits);
   assert.ok(fixed.startsWith(text + '\n\n## Table of Contents\n'), JSON.stringify(fixed.slice(0, 120)));
+});
+
+test('a section whose heading line was deleted but whose table is still there: the fix inserts the heading above the table, not the table again', async () => {
+  // Found by npm run fuzz (seed 264): without "## Document Information" its table was left under the title,
+  // and fix-all inserted the template's section, table and all, writing every field a second time.
+  for (const [heading, rule, title] of [
+    ['## Document Information\n\n', 'missing-section', 'Insert the heading of section "Document Information" above its table'],
+    ['### 1.2 Key Information Summary\n\n', 'missing-subsection', 'Insert the heading of subsection "Key Information Summary" above its table'],
+    ['### 1.3 Technology Stack\n\n', 'missing-subsection', 'Insert the heading of subsection "Technology Stack" above its table'],
+  ]) {
+    const doc = edit(example, heading, '');
+    const found = (await lint(doc)).filter((d) => d.code === rule);
+    assert.equal(found.length, 1, heading);
+    const fix = (found[0].data as { fixes: { title: string; safe: boolean; edits: TextEdit[] }[] }).fixes;
+    assert.deepEqual(fix.map((f) => [f.title, f.safe]), [[title, true]]);
+    const heading1 = heading.trimEnd();
+    assert.equal(applyTextEdits(doc, fix[0].edits), example, `${heading1}: the heading goes back where it was`);
+    assert.equal(await fixAll(doc), example, `${heading1}: fix-all writes no table or field twice`);
+  }
+});
+
+test('the table of a missing section away from its place: its heading goes above it where it can, and the section is never inserted over it', async () => {
+  const table = example.slice(example.indexOf('| Field | Value |'), example.indexOf('---\n\n## Table of Contents'));
+  const without = edit(example, '## Document Information\n\n' + table, '');
+  const fixOf = async (doc: string) => {
+    const found = (await lint(doc)).filter((x) => x.code === 'missing-section');
+    assert.equal(found.length, 1);
+    return (found[0].data as { fixes: { title: string; safe: boolean }[] }).fixes.map((f) => [f.title, f.safe]);
+  };
+  // At the end of the document, after the appendix: the heading goes above it (section-order then reports the place).
+  const atEnd = without + '\n' + table;
+  assert.deepEqual(await fixOf(atEnd), [['Insert the heading of section "Document Information" above its table', true]]);
+  const fixedEnd = await fixAll(atEnd);
+  assert.equal(fixedEnd, without + '\n## Document Information\n\n' + table);
+  assert.equal((await lintRule(fixedEnd, 'section-order')).length, 1);
+  // Above "1.1 Purpose", where a heading would take the subsections of Section 1: offered, but not safe, so fix-all writes no field twice.
+  const above = edit(without, '## Section 1: System Overview\n\n', '## Section 1: System Overview\n\n' + table);
+  assert.deepEqual(await fixOf(above), [['Insert section "Document Information" from the template', false]]);
+  const fixedAbove = await fixAll(above);
+  assert.equal(fixedAbove.split('| **System Name** |').length, 2, 'one System Name row');
+  assert.ok(!fixedAbove.includes('## Document Information'));
+});
+
+test('fix-all keeps the table of contents in step: each inserted section gets its entry, in document order, written as the list writes entries', async () => {
+  const draft = readFileSync(new URL('../../examples/runbooks/checkout-worker.md', import.meta.url), 'utf8');
+  const once = await fixAll(draft);
+  assert.deepEqual(await lintRule(once, 'toc'), []);
+  const list = (text: string) => text.slice(text.indexOf('## Table of Contents'), text.indexOf('## Section 1:'));
+  // The person's entries stay as written (entry 4's anchor is broken-link's business), the new ones follow in order.
+  assert.equal(
+    list(once),
+    list(draft).replace(
+      '5. [Monitoring and Alerts](#section-5-monitoring-and-alerts)\n',
+      '5. [Monitoring and Alerts](#section-5-monitoring-and-alerts)\n' +
+        '6. [Routine Operations](#section-6-routine-operations)\n7. [Incident Response](#section-7-incident-response)\n8. [Rollback Procedures](#section-8-rollback-procedures)\n' +
+        '9. [Troubleshooting Guide](#section-9-troubleshooting-guide)\n10. [Contact Information](#section-10-contact-information)\n11. [Change Log](#section-11-change-log)\n',
+    ),
+  );
+  assert.match(once, /\n4\. \[Deployment Procedures\]\(#section-4-deployment\)\n/);
+  assert.equal(await fixAll(once), once);
+});
+
+test('the entry of an inserted section: between its neighbours, with the list\'s bullet, link text and numbering style', async () => {
+  const entries = example.slice(example.indexOf('1. [System Overview]'), example.indexOf('\n\n---\n\n## Section 1:') + 1);
+  const without = edit(edit(example, rollback, ''), '8. [Rollback Procedures](#section-8-rollback-procedures)\n', '');
+  const cases: [string, string, string][] = [
+    // As the template writes it: numbered on from the entry before (the later numbers are the person's and stay).
+    [without, '7. [Incident Response](#section-7-incident-response)\n', '8. [Rollback Procedures](#section-8-rollback-procedures)\n'],
+    // Bullets, with the heading's whole text as link text.
+    [edit(without, entries.replace('8. [Rollback Procedures](#section-8-rollback-procedures)\n', ''), entries.replace('8. [Rollback Procedures](#section-8-rollback-procedures)\n', '').replace(/^\d+\. \[/gm, '- [Section 0: ').replace(/\[Section 0: ([^\]]+)\]\(#section-(\d+)-/g, '[Section $2: $1](#section-$2-')), '- [Section 7: Incident Response](#section-7-incident-response)\n', '- [Section 8: Rollback Procedures](#section-8-rollback-procedures)\n'],
+    // Every item numbered 1.
+    [edit(without, entries.replace('8. [Rollback Procedures](#section-8-rollback-procedures)\n', ''), entries.replace('8. [Rollback Procedures](#section-8-rollback-procedures)\n', '').replace(/^\d+\. /gm, '1. ')), '1. [Incident Response](#section-7-incident-response)\n', '1. [Rollback Procedures](#section-8-rollback-procedures)\n'],
+  ];
+  for (const [doc, before, entry] of cases) {
+    const fixed = await fixAll(doc);
+    assert.ok(fixed.includes(before + entry), `${entry.trim()}: ${JSON.stringify(fixed.slice(fixed.indexOf('## Table of Contents'), fixed.indexOf('## Section 1:')))}`);
+    assert.equal(fixed.split(entry).length, 2, 'one entry');
+    assert.deepEqual(await lintRule(fixed, 'toc'), []);
+    // The quick fix alone adds the entry too.
+    const [d] = await lintRule(doc, 'missing-section');
+    const { fixed: alone } = await applyFix(doc, 'missing-section', /^Insert section "Rollback Procedures"/);
+    assert.ok(d && alone.includes(before + entry));
+    assert.deepEqual(await lintRule(alone, 'toc'), []);
+  }
+});
+
+// Places where an inserted section would take what belongs to another (found by npm run fuzz).
+const cut = (text: string, from: string, to: string) => text.slice(0, text.indexOf(from)) + text.slice(text.indexOf(to));
+const count = (text: string, line: string) => text.split(`\n${line}\n`).length - 1;
+
+test('a section goes after the subsections the section before it has past a heading at the wrong level', async () => {
+  // Seed 585: "### Section 11: Change Log" between "## Section 10" and its subsections; the Appendix went right after
+  // it, took 10.1 to 10.4 away from Contact Information, and the next pass inserted them again.
+  const doc = edit(cut(example, '## Section 11: Change Log', '*This runbook should be reviewed'), '## Section 10: Contact Information\n', '## Section 10: Contact Information\n### Section 11: Change Log\n');
+  const once = await fixAll(doc);
+  for (const h of ['### 10.1 Primary Contacts', '### 10.4 Communication Channels', '## Appendix']) assert.equal(count(once, h), 1, h);
+  assert.ok(once.indexOf('\n## Appendix\n') > once.indexOf('\n### 10.4 Communication Channels\n'));
+  assert.equal(await fixAll(once), once);
+});
+
+test('a section goes after what the section before it holds past a stray "#" line', async () => {
+  // Seed 1067: an H1 (a shell comment left outside its code block) ends the section in the document's tree, but
+  // what follows until the next section is still the section's: here a code block that takes in "8.5 Rollback
+  // Verification". The section inserted before the H1 took the block, and the next pass inserted 8.5 again.
+  let doc = cut(example, '## Section 9: Troubleshooting Guide', '## Section 10: Contact Information');
+  doc = edit(doc, '### 8.5 Rollback Verification', '# Stop the application first\n\n```\n### 8.5 Rollback Verification');
+  doc = edit(doc, '\n---\n\n## Section 10: Contact Information', '\n```\n\n---\n\n## Section 10: Contact Information');
+  assert.equal((await lintRule(doc, 'unclosed-block')).length, 1);
+  const once = await fixAll(doc);
+  assert.equal(count(once, '### 8.5 Rollback Verification'), 1);
+  assert.ok(once.indexOf('\n## Section 9: Troubleshooting Guide\n') > once.indexOf('\n### 8.5 Rollback Verification\n'));
+  assert.ok(once.indexOf('\n## Section 9: Troubleshooting Guide\n') < once.indexOf('\n## Section 10: Contact Information\n'));
+  assert.equal(await fixAll(once), once);
+});
+
+test('a section written twice: a field in either copy\'s table is there', async () => {
+  // Seed 1085: the first copy's table lacked "SSL Certificate", the second had it, and fix-all added it to the first.
+  const overview = example.slice(example.indexOf('## Section 1: System Overview'), example.indexOf('## Section 2: Architecture'));
+  const doc = edit(example, overview, overview.replace(/\| \*\*SSL Certificate\*\* .*\n/, '') + overview);
+  assert.deepEqual(await lintRule(doc, 'missing-field'), []);
+  assert.equal((await lintRule(doc, 'duplicate-section')).length, 1);
+  assert.equal((await fixAll(doc)).split('| **SSL Certificate** |').length, 2, 'the row of the second copy, no other');
+});
+
+test('rows cut off from their table (a header narrower than its delimiter row): no second table', async () => {
+  // Seed 1279: GFM reads no table, so missing-field inserted the template's table above the person's rows.
+  const doc = edit(example, '| Field | Value |\n|-------|-------|', '| Field |\n|-------|-------|');
+  const found = await lintRule(doc, 'missing-field');
+  assert.equal(found.length, 7);
+  const systemName = doc.split('\n').findIndex((l) => l.startsWith('| **System Name** |'));
+  for (const d of found) {
+    assert.deepEqual((d.data as { fixes: { title: string; safe: boolean }[] }).fixes.map((f) => [f.title, f.safe]), [['Insert the "Document Information" table from the template', false]]);
+    assert.deepEqual(d.relatedInformation?.map((r) => r.location.range.start.line), [systemName]);
+  }
+  assert.equal(await fixAll(doc), doc, 'fix-all leaves the rows to the person');
+});
+
+test('a section whose heading line was deleted but whose subsections are still there: the heading goes back above them, with the subsections that are not there', async () => {
+  // Found by npm run fuzz (seed 1738): without "## Section 1: System Overview" its subsections were left under the
+  // table of contents, and fix-all inserted the template's section, Key Information Summary table and all.
+  const doc = edit(example, '## Section 1: System Overview\n\n', '');
+  const [d] = await lintRule(doc, 'missing-section');
+  assert.deepEqual((d.data as { fixes: { title: string; safe: boolean }[] }).fixes.map((f) => [f.title, f.safe]), [['Insert the heading of section "System Overview" above its subsections', true]]);
+  assert.equal(await fixAll(doc), example);
+  // And with "1.3 Technology Stack" gone too, the fix brings it back between 1.2 and 1.4.
+  const stack = example.slice(example.indexOf('### 1.3 Technology Stack'), example.indexOf('### 1.4 Dependencies'));
+  const both = edit(doc, stack, '');
+  const once = await fixAll(both);
+  const skeleton = schema.sections.flatMap((s) => s.children).find((c) => c.title === 'Technology Stack')!.skeleton.replace(/\n+$/, '') + '\n\n';
+  assert.equal(once, edit(example, stack, skeleton));
+  assert.equal(await fixAll(once), once);
+});
+
+test('fix-all and Insert All Missing Sections never increase the number of problems: the bundled draft and a near-empty runbook', async () => {
+  const draft = readFileSync(new URL('../../examples/runbooks/checkout-worker.md', import.meta.url), 'utf8');
+  const nearEmpty = '# System Runbook: Ledger\n\n## Document Information\n\n| Field | Value |\n|-------|-------|\n| **System Name** | Ledger |\n| **Owner** | Dana (SRE) |\n';
+  const service = new RunbookLanguageService();
+  for (const text of [draft, nearEmpty]) {
+    const before = (await lint(text)).length;
+    const fixed = await fixAll(text);
+    assert.ok((await lint(fixed)).length <= before, `fix-all: ${(await lint(fixed)).length} problems after, ${before} before`);
+    const model = service.getModel({ uri: 'file:///w/runbooks/count-runbook.md', version: 1, getText: () => text });
+    const inserted = applyEdits(text, await service.insertMissingSections(model, builtinTemplate(), TODAY));
+    assert.ok((await lint(inserted)).length <= before, `Insert All: ${(await lint(inserted)).length} problems after, ${before} before`);
+  }
 });

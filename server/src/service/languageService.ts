@@ -98,7 +98,7 @@ export class RunbookLanguageService {
 
   /** Diagnostics of the document; with `links`, links to other Markdown files are checked too. Undefined when cancelled. */
   diagnostics(model: DocumentModel, schema: TemplateSchema, settings: RunbookSettings, today: string, isCancelled?: IsCancelled, links?: LinkResolver, session?: RuleSession): Promise<Diagnostic[] | undefined> {
-    return computeDiagnostics(model, schema, settings, today, isCancelled, this.getMatch(model, schema), links, session);
+    return computeDiagnostics(model, schema, settings, today, isCancelled, this.getMatch(model, schema), links, session, this.models.get(model.uri)?.model === model ? this.parsers.get(model.uri) : undefined);
   }
 
   /** Completeness, placeholders, problems and review status of a runbook, from its diagnostics. */

@@ -56,6 +56,22 @@ export interface Match {
   unclosed: UnclosedBlock[];
   /** Template sections and fields found only inside an unclosed block, with the block. */
   swallowed: Map<SectionSpec | FieldSpec, UnclosedBlock>;
+  /** Fields of key/value tables written as a row outside any table, in their section's region (see `strayFields`). */
+  strayFields: Map<FieldSpec, number>;
+  /** Missing template sections whose table is in the document without their heading (see `headlessSections`). */
+  headless: Map<SectionSpec, Headless>;
+}
+
+/** What a missing section has in the document without its heading: its table, or its subsections. */
+export interface Headless {
+  /** Its table; undefined when its subsections are there. */
+  table: Table | undefined;
+  /** Its subsections that are there, in document order (none when its table is). */
+  children: Section[];
+  /** Where its heading goes: the table's start, or the first subsection's heading. */
+  start: number;
+  /** The section's heading can go at `start`; else inserting the section would write the table twice. */
+  placeable: boolean;
 }
 
 /** A template section given to a heading that does not carry its name or level. */
@@ -91,7 +107,7 @@ export function matchTemplate(model: DocumentModel, schema: TemplateSchema): Mat
     for (const [s, a] of sub) assigned.set(s, a);
     aligned = align(schema, all, assigned);
   }
-  const match: Match = { ...aligned, tables: new Map(), nearMisses: new Map(), nearMissFields: new Map(), unclosed: [], swallowed: new Map() };
+  const match: Match = { ...aligned, tables: new Map(), nearMisses: new Map(), nearMissFields: new Map(), unclosed: [], swallowed: new Map(), headless: new Map(), strayFields: new Map() };
   for (const [section, a] of assigned) {
     if (aligned.specOf.get(section) !== a.spec) continue;
     const renamed = headingKey(section.heading.text) !== a.spec.key;
@@ -106,7 +122,103 @@ export function matchTemplate(model: DocumentModel, schema: TemplateSchema): Mat
   const { unclosed, swallowed } = swallowedIn(model, schema, aligned, match.tables, match.nearMissFields);
   match.unclosed = unclosed;
   match.swallowed = swallowed;
+  match.headless = headlessSections(model, schema, match, all);
+  match.strayFields = strayFields(model, schema, match, regions(aligned));
   return match;
+}
+
+/**
+ * Fields of the key/value tables of present sections that are written as a row (`| **Owner** | ... |`)
+ * on a line outside every table and code block, in the region of the section's top-level section: a row
+ * cut off from its table (by a line between, a header whose width does not match its delimiter row, a
+ * block closed before it). The field is there; a row added to the table would write it twice. The line's
+ * start, for each such field.
+ */
+function strayFields(model: DocumentModel, schema: TemplateSchema, match: Match, tops: Map<Section, number>): Map<FieldSpec, number> {
+  const out = new Map<FieldSpec, number>();
+  const outside = [...model.tables, ...model.codeBlocks, ...model.rawBlocks];
+  for (const spec of schema.tables) {
+    if (!spec.keyed || !spec.section) continue;
+    const section = match.sections.get(spec.section)?.[0];
+    let top = section;
+    while (top && parentOf(match, top)) top = parentOf(match, top);
+    if (!section || !top) continue;
+    const end = Math.min(tops.get(top) ?? Infinity, model.text.length);
+    const fields = new Map(spec.fields.map((f) => [f.key, f]));
+    for (let line = model.lines.positionAt(section.heading.end).line + 1; line < model.lines.lineCount && model.lines.lineStarts[line] < end; line++) {
+      const start = model.lines.lineStarts[line];
+      const row = /^ {0,3}\|?[ \t]*([^|\n]+?)[ \t]*\|/.exec(model.lines.lineText(line));
+      const field = row && fields.get(nameKey(row[1]));
+      if (!field || out.has(field) || outside.some((b) => b.start <= start && start < b.end)) continue;
+      out.set(field, start);
+    }
+  }
+  return out;
+}
+
+/**
+ * Missing template sections that are there without their heading (a deleted heading line leaves what
+ * followed it to the section above): their subsections, as headings no template section took, one level
+ * below the section's, the first of them at the section's place; or a table that no template table took,
+ * with the columns of one of the section's tables (and, for a key/value table, a row of its fields), inside
+ * the section's parent. A table is `placeable` when the heading can go right above it: not right under a
+ * deeper heading (whose table it is), followed by no deeper heading before the next one of the section's
+ * level; and it is only taken away from the section's place (after the sibling before it, before the one
+ * after it) when its rows name the section's fields. Inserting the template's section instead would write
+ * the subsections, or the table and its fields, a second time.
+ */
+function headlessSections(model: DocumentModel, schema: TemplateSchema, match: Match, all: Section[]): Map<SectionSpec, Headless> {
+  const out = new Map<SectionSpec, Headless>();
+  const free = model.tables.filter((t) => !match.tables.has(t) && model.lines.lineStarts[model.lines.positionAt(t.start).line] === t.start);
+  const orphans = all.filter((s) => !match.specOf.has(s));
+  if (!free.length && !orphans.length) return out;
+  const taken = new Set<Table>();
+  const visit = (specs: SectionSpec[], parent: Section | undefined) => {
+    const present = (spec: SectionSpec) => (match.sections.get(spec) ?? []).find((s) => parentOf(match, s) === parent);
+    specs.forEach((spec, index) => {
+      const here = present(spec);
+      if (here) {
+        visit(spec.children, here);
+        return;
+      }
+      if (match.swallowed.has(spec)) return;
+      const before = specs.slice(0, index).reverse().map(present).find((s) => s);
+      const after = specs.slice(index + 1).map(present).find((s) => s);
+      const inParent = (t: { start: number; end: number }) => !parent || (t.start >= parent.heading.end && t.end <= endOf(match, parent));
+      const inPlace = (t: { start: number; end: number }) => t.start >= (before ? before.heading.end : 0) && (!after || t.end <= after.heading.start);
+      // Its first subsection, at its place under a heading of its level or above.
+      const keys = new Set(spec.children.map((c) => c.key));
+      const child = orphans.find((s) => s.depth === spec.depth + 1 && keys.has(headingKey(s.heading.text)) && inParent(s.heading) && inPlace(s.heading) && (!s.parent || s.parent.depth <= spec.depth));
+      if (child) {
+        // The subsections it takes back: those up to the next heading of its level (for a top-level section, the next top-level heading: its region goes on past a stray `#` line).
+        const end = (spec.parent ? model.headings.find((h) => h.start > child.heading.start && h.depth <= spec.depth)?.start : match.topLevel.find((t) => t.heading.start > child.heading.start)?.heading.start) ?? model.text.length;
+        const children = orphans.filter((s) => s.heading.start >= child.heading.start && s.heading.start < end && s.depth === child.depth && keys.has(headingKey(s.heading.text)));
+        out.set(spec, { table: undefined, children, start: child.heading.start, placeable: true });
+        return;
+      }
+      if (!spec.tables.length) return;
+      const candidates: Headless[] = [];
+      for (const t of free) {
+        if (taken.has(t) || !inParent(t)) continue;
+        const header = t.header.cells.map((c) => nameKey(c.text)).join('|');
+        const tableSpec = spec.tables.find((ts) => ts.columns.map((c) => c.key).join('|') === header);
+        if (!tableSpec) continue;
+        const named = tableSpec.keyed && t.rows.some((r) => tableSpec.fields.some((f) => nameScore(nameKey(r.cells[0]?.text ?? ''), f.key).score > 0));
+        if (!inPlace(t) && !named) continue;
+        const next = model.headings.find((h) => h.start >= t.end);
+        // Right under a deeper heading of its own the table is that heading's; after other text under it, it is not.
+        const own = t.heading && t.heading.depth > spec.depth && model.text.slice(t.heading.end, t.start).trim() === '';
+        const placeable = !own && (!next || next.depth <= spec.depth);
+        candidates.push({ table: t, children: [], start: t.start, placeable });
+      }
+      const found = candidates.find((c) => c.placeable) ?? candidates[0];
+      if (!found) return;
+      taken.add(found.table!);
+      out.set(spec, found);
+    });
+  };
+  visit(schema.sections, undefined);
+  return out;
 }
 
 /** The template section a document section belongs to: its own match, or its nearest matched ancestor's. */

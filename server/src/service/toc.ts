@@ -1,4 +1,4 @@
-import type { List } from 'mdast';
+import type { List, ListItem } from 'mdast';
 import { slug } from 'github-slugger';
 import type { DocumentModel, Link, Section } from './model/document';
 import type { Block } from './model/parse';
@@ -6,8 +6,9 @@ import { headingKey } from './model/keys';
 import type { Match } from './match';
 import type { OffsetEdit } from './rules/types';
 import type { SectionSpec, TemplateSchema } from './template/schema';
-import { keepBreaksApart } from './edits';
-import { insertBlock, nextLineStart } from './rules/util';
+import { endsWithBreak, keepBreaksApart } from './edits';
+import { styledSkeleton } from './style';
+import { insertBlock, insertionOffset, nextLineStart } from './rules/util';
 
 /** The template's table of contents section: the one whose template text is a list of `#` links. */
 export function tocSpec(schema: TemplateSchema): SectionSpec | undefined {
@@ -104,4 +105,69 @@ export function updateTocEdits(model: DocumentModel, schema: TemplateSchema, mat
     return model.text.slice(existing.start, end) === list ? [] : [{ start: existing.start, end, newText: keepBreaksApart(model.text, existing.start, end, list) }];
   }
   return insertBlock(model, match, nextLineStart(model, toc.section.heading.end), list);
+}
+
+const entryCache = new WeakMap<Match, Map<SectionSpec, OffsetEdit>>();
+
+/**
+ * For each missing template section that the contents list should name and names nowhere, the edit that
+ * adds its entry when the section is inserted: a line of its own after the entry of the section that
+ * comes before it in the document (else before the entry of the one after it), written as that entry is
+ * (marker, indentation, link text with or without the heading's "Section N:") and numbered on from it.
+ * Entries the person wrote are never rewritten; sections inserted at one place get numbers in their order.
+ * Part of the missing-section fix, so the list stays in step when fix-all inserts sections.
+ */
+export function tocEntryEdits(model: DocumentModel, schema: TemplateSchema, match: Match): Map<SectionSpec, OffsetEdit> {
+  let out = entryCache.get(match);
+  if (out) return out;
+  out = new Map();
+  entryCache.set(match, out);
+  const toc = tocOf(model, schema, match);
+  const spec = tocSpec(schema);
+  if (!toc?.list || !spec) return out;
+  const list = toc.list.node as List;
+  const items = list.children;
+  const listed = new Set([...spec.skeleton.matchAll(/\[([^\]]+)\]\(#/g)].map((m) => headingKey(m[1])));
+  const base = toc.list.base;
+  const placed = toc.entries.filter((e) => e.section);
+  if (!placed.length) return out;
+  const itemOf = (e: TocEntry) => items.find((it) => (it.position?.start.offset ?? 0) + base <= e.link.start && e.link.end <= (it.position?.end.offset ?? 0) + base)!;
+  const markerOf = (it: ListItem) => /^([ \t]*)(\d+)?([.)]|[-*+])[ \t]+/.exec(model.lines.lineText(model.lines.positionAt((it.position?.start.offset ?? 0) + base).line)) ?? undefined;
+  const numbers = items.map((it) => Number(markerOf(it)?.[2] ?? NaN));
+  const sameNumber = list.ordered && numbers.every((n) => n === numbers[0]);
+  const eol = model.lines.eol;
+  // Each missing section that gets an entry, with the entry it follows (or precedes) in the list.
+  const wanted: { spec: SectionSpec; anchor: TocEntry; after: boolean; heading: string }[] = [];
+  schema.sections.forEach((s, index) => {
+    if (s.optional || match.sections.has(s) || match.swallowed.has(s) || !listed.has(s.key) || toc.entries.some((e) => e.missing === s)) return;
+    const headless = match.headless.get(s);
+    const at = headless?.placeable ? headless.start : insertionOffset(model, schema.sections, index, match, undefined);
+    const before = placed.filter((e) => e.section!.heading.start < at).sort((a, b) => b.section!.heading.start - a.section!.heading.start)[0];
+    const after = placed.filter((e) => e.section!.heading.start >= at).sort((a, b) => a.section!.heading.start - b.section!.heading.start)[0];
+    const heading = styledSkeleton(schema, match, s, undefined).split('\n')[0].replace(/^#+[ \t]+/, '');
+    wanted.push({ spec: s, anchor: (before ?? after)!, after: !!before, heading });
+  });
+  for (const w of wanted) {
+    const anchor = slug(w.heading);
+    // A heading whose anchor the document has already gets a numbered one; its entry is left to the toc rule.
+    if (model.anchors.has(anchor) || wanted.some((o) => o !== w && slug(o.heading) === anchor)) continue;
+    const item = itemOf(w.anchor);
+    const marker = item && markerOf(item);
+    if (!item || !marker) continue;
+    const group = wanted.filter((o) => o.anchor === w.anchor && o.after === w.after);
+    const rank = group.indexOf(w);
+    const own = Number(marker[2]);
+    const number = !list.ordered ? '' : sameNumber ? marker[2] : String(Math.max(0, w.after ? own + rank + 1 : own - group.length + rank));
+    const text = w.anchor.text !== '' && w.anchor.text === w.anchor.section!.heading.text ? w.heading : w.spec.title;
+    const line = `${marker[1]}${number}${marker[3]} [${text}](#${anchor})`;
+    const itemStart = (item.position?.start.offset ?? 0) + base;
+    const itemEnd = (item.position?.end.offset ?? 0) + base;
+    const at = w.after ? nextLineStart(model, Math.max(itemStart, itemEnd - 1)) : model.lines.lineStarts[model.lines.positionAt(itemStart).line];
+    // A loose list keeps its blank lines between items.
+    const loose = !!list.spread;
+    let newText = w.after ? (loose ? eol : '') + line + eol : line + eol + (loose ? eol : '');
+    if (at >= model.text.length && !endsWithBreak(model.text)) newText = eol + newText.replace(/(?:\r\n|\r|\n)$/, '');
+    out.set(w.spec, { start: at, end: at, newText: keepBreaksApart(model.text, at, at, newText), order: 100 + schema.sections.indexOf(w.spec) });
+  }
+  return out;
 }

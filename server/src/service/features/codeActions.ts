@@ -5,7 +5,7 @@ import { applyEdits, diffEdits, uniqueEdits } from '../edits';
 import type { OffsetEdit } from '../rules/types';
 import type { RunbookSettings } from '../settings';
 import type { TemplateSchema } from '../template/schema';
-import { findingsOf, type DiagnosticData, type IsCancelled } from './diagnostics';
+import { closeOpenBlocks, findingsOf, type DiagnosticData, type IsCancelled } from './diagnostics';
 
 /** The code action kind of "fix all runbook problems", runnable on save (`editor.codeActionsOnSave`). */
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.runbook`;
@@ -153,25 +153,28 @@ function disableAction(model: DocumentModel, diagnostic: Diagnostic, rule: strin
   return { title, kind: CodeActionKind.QuickFix, diagnostics: [asked], edit: { changes: { [model.uri]: edits } } };
 }
 
-/** Passes of fix-all: each closes one unclosed block or applies every other safe fix, then the text is analysed again. */
+/** Passes of fix-all after the closing of open blocks: each applies every safe fix, then the text is analysed again. */
 const FIX_ALL_PASSES = 30;
 
 /**
  * Every safe fix, applied until none is left (a fix may reveal another, such as a date placeholder in
  * an inserted section), returned as minimal edits of the original text. Safe fixes only insert text or
- * replace placeholders, so running it twice changes nothing the second time. An unclosed block is
- * closed first, alone, and the text read again: what it held may be sections, and what is inserted
- * must not land inside it. Undefined when `isCancelled` answers true (asked between rules).
+ * replace placeholders, so running it twice changes nothing the second time. Blocks that run to the end
+ * of the document are closed first, one at a time, and the text read again (`closeOpenBlocks`): what
+ * they held may be sections, and what is inserted must not land inside them; the diagnostics report what
+ * such a block hides from the same closed text. Undefined when `isCancelled` answers true (asked between rules).
  */
 export async function fixAllEdits(model: DocumentModel, schema: TemplateSchema, settings: RunbookSettings, today: string, isCancelled: IsCancelled = () => false): Promise<OffsetEdit[] | undefined> {
-  let text = model.text;
-  let current = model;
   const parser = new ChunkParser();
+  const closed = await closeOpenBlocks(model, schema, settings, today, isCancelled, parser);
+  if (!closed) return undefined;
+  let current = closed.model;
+  let text = current.text;
   for (let pass = 0; pass < FIX_ALL_PASSES; pass++) {
     const findings = await findingsOf(current, schema, settings, today, isCancelled);
     if (!findings) return undefined;
     const safe = findings.map(({ finding }) => ({ finding, fix: (finding.fixes ?? []).find((f) => f.safe) })).filter((f) => f.fix);
-    // Blocks close in document order, one a pass: closing one may pair the fences after it differently.
+    // A block left open (by an insertion) closes alone too: closing one may pair the fences after it differently.
     const closing = safe.find((f) => f.finding.rule === 'unclosed-block');
     const edits = closing ? closing.fix!.edits : uniqueEdits(safe.flatMap((f) => f.fix!.edits));
     if (!edits.length) break;

@@ -2,7 +2,7 @@ import type { Heading as MdHeading, Nodes, Parents, PhrasingContent, Root, Table
 import { toString } from 'mdast-util-to-string';
 import { slug } from 'github-slugger';
 import { LineIndex } from './text';
-import { blocksOf, endsClosed, openingOf, type ChunkParser, type Block } from './parse';
+import { blocksOf, bomLength, endsClosed, openingOf, type ChunkParser, type Block } from './parse';
 
 /** A heading of the document. Offsets are absolute in the document text. */
 export interface Heading {
@@ -142,9 +142,9 @@ export interface DocumentModel {
 
 /** Builds the model from text. `parser` keeps parsed chunks between versions of the same document. */
 export function buildModel(uri: string, version: number, text: string, parser: ChunkParser, whole = false): DocumentModel {
-  const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  const chunks = parser.parse(bom ? text.slice(1) : text, whole);
-  if (bom) for (const c of chunks) c.start += 1;
+  const bom = bomLength(text);
+  const chunks = parser.parse(bom ? text.slice(bom) : text, whole);
+  if (bom) for (const c of chunks) c.start += bom;
   const lines = new LineIndex(text);
   const blocks = blocksOf(chunks);
   const model: DocumentModel = {

@@ -41,6 +41,17 @@ export interface Chunk {
 }
 
 /** Parses Markdown text with the same plugins every feature relies on. Every node has a position. */
+/**
+ * Byte-order marks at the start of a text, which are no part of its Markdown. micromark drops one at the
+ * start of what it parses and counts its offsets without it, so a text is parsed without all of them (a
+ * second mark, as some editors write, would otherwise shift every offset of the model by one).
+ */
+export function bomLength(text: string): number {
+  let n = 0;
+  while (text.charCodeAt(n) === 0xfeff) n++;
+  return n;
+}
+
 export function parseMarkdown(text: string): Root {
   return processor.parse(text) as Root;
 }
@@ -292,7 +303,7 @@ export class ChunkParser {
    * no longer wanted (a newer version arrived).
    */
   async prepare(text: string, pause: () => boolean | Promise<boolean>, sliceMs = 20): Promise<boolean> {
-    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    text = text.slice(bomLength(text));
     const scan = scanText(text);
     if (scan.whole) return true;
     let slice = Date.now();

@@ -33,11 +33,14 @@ function isEmpty(section: Section, ctx: RuleContext): boolean {
  * (checklists, commands and examples included): nobody has written in it yet.
  */
 function isUntouched(section: Section, ctx: RuleContext): boolean {
-  const template = owningSpec(section, ctx.match)?.skeleton;
-  if (!template) return false;
+  const own = owningSpec(section, ctx.match);
+  if (!own) return false;
+  // The section's own skeleton, or an enclosing one's (the template's closing lines follow its last subsection).
+  const skeletons: string[] = [];
+  for (let spec: typeof own | undefined = own; spec; spec = spec.parent) skeletons.push(spec.skeleton);
   for (const block of section.blocks) {
-    const source = ctx.model.text.slice(block.start, block.end).trim();
-    if (source && !template.includes(source) && !template.includes(source.replace(/\r\n?/g, '\n'))) return false;
+    const source = ctx.model.text.slice(block.start, block.end).trim().replace(/\r\n?/g, '\n');
+    if (source && !skeletons.some((t) => t.includes(source))) return false;
   }
   return childrenOf(ctx.match, section).every((c) => isUntouched(c, ctx) || isEmpty(c, ctx));
 }

@@ -2,7 +2,8 @@ import { nameKey } from '../model/keys';
 import { endsWithBreak } from '../edits';
 import { endOf } from '../match';
 import { styledFieldName, styledTable } from '../style';
-import type { Finding, Rule } from './types';
+import type { DocumentModel } from '../model/document';
+import type { Finding, Related, Rule } from './types';
 import { blockName, insertBlock, isProseRow, nextLineStart, relatedToBlock, unclosedAt } from './util';
 import { tablesOf } from './fields';
 
@@ -20,6 +21,8 @@ export const missingField: Rule = {
         if (!table) {
           // A table whose rows are inside an unclosed block is there; inserting the template's would write its fields twice.
           if (tableSpec.fields.some((f) => match.swallowed.has(f))) continue;
+          // So would inserting it where its rows are written outside a table: offered, not safe.
+          const stray = tableSpec.fields.map((f) => match.strayFields.get(f)).find((at) => at !== undefined);
           // The whole table is missing: one finding per field, all fixed by inserting the template's table.
           const section = sections[0];
           const offset = nextLineStart(model, section.heading.end);
@@ -31,8 +34,8 @@ export const missingField: Rule = {
               start: section.heading.textStart,
               end: section.heading.textEnd,
               message: `Section "${sectionSpec.title}" has no "${tableSpec.columns.map((c) => c.name).join(' | ')}" table: field "${field.name}" is missing.`,
-              fixes: [{ title: `Insert the "${sectionSpec.title}" table from the template`, edits, safe: true }],
-              related: open ? [relatedToBlock(model, open, `The document ends inside this ${blockName(open.block)}; the fix closes it before inserting.`)] : undefined,
+              fixes: [{ title: `Insert the "${sectionSpec.title}" table from the template`, edits, safe: stray === undefined }],
+              related: open ? [relatedToBlock(model, open, `The document ends inside this ${blockName(open.block)}; the fix closes it before inserting.`)] : stray !== undefined ? [strayRow(model, stray)] : undefined,
             });
           }
           continue;
@@ -40,12 +43,15 @@ export const missingField: Rule = {
         // Rows GFM takes into the table without a pipe are prose: a new row goes before them, among the real rows.
         const rows = table.rows.filter((r) => !isProseRow(model, r));
         const present = new Map(rows.map((r) => [nameKey(r.cells[0]?.text ?? ''), r]));
+        // A section written twice has the field when either copy's table has it (duplicate-section reports the copy).
+        const elsewhere = new Set(tables.slice(1).flatMap((t) => t.rows.map((r) => nameKey(r.cells[0]?.text ?? ''))));
         for (const row of rows) {
           const near = match.nearMissFields.get(row);
           if (near && !present.has(near.key)) present.set(near.key, row);
         }
         tableSpec.fields.forEach((field, index) => {
-          if (present.has(field.key) || match.swallowed.has(field)) return;
+          if (present.has(field.key) || elsewhere.has(field.key) || match.swallowed.has(field)) return;
+          const stray = match.strayFields.get(field);
           const previous = tableSpec.fields.slice(0, index).reverse().map((f) => present.get(f.key)).find((r) => r);
           const next = tableSpec.fields.slice(index + 1).map((f) => present.get(f.key)).find((r) => r);
           const last = rows[rows.length - 1];
@@ -59,7 +65,9 @@ export const missingField: Rule = {
             start: offset,
             end: offset,
             message: `Field "${field.name}" is missing from the "${sectionSpec.title}" table.`,
-            fixes: [{ title: `Add the "${field.name}" row`, edits: [{ start: offset, end: offset, newText }], safe: true }],
+            // A row goes before anything else inserted at the same place (a section after the table's end): it belongs to the table.
+            fixes: [{ title: `Add the "${field.name}" row`, edits: [{ start: offset, end: offset, newText, order: -100 }], safe: stray === undefined }],
+            related: stray !== undefined ? [strayRow(model, stray)] : undefined,
           });
         });
       }
@@ -67,3 +75,8 @@ export const missingField: Rule = {
     return findings;
   },
 };
+
+/** The related place of a field row written outside its table: a row added to the table would write the field twice. */
+function strayRow(model: DocumentModel, start: number): Related {
+  return { start, end: model.lines.lineEnd(model.lines.positionAt(start).line), message: 'The field is written here, outside the table; fix-all does not add it a second time.' };
+}

@@ -1,6 +1,6 @@
 import type { Finding, Rule } from './types';
-import { blockName, insertBlock, insertionOffset, relatedToBlock, unclosedAt } from './util';
-import { styledSkeleton } from '../style';
+import { blockName, insertionOffset, relatedToBlock, unclosedAt } from './util';
+import { sectionFix } from './sections';
 
 export const missingSection: Rule = {
   id: 'missing-section',
@@ -14,13 +14,12 @@ export const missingSection: Rule = {
       const offset = insertionOffset(model, schema.sections, index, match, undefined);
       const previous = schema.sections.slice(0, index).reverse().find((s) => match.sections.has(s));
       const open = unclosedAt(match, offset);
-      const edits = insertBlock(model, match, offset, styledSkeleton(schema, match, spec, undefined)).map((e) => ({ ...e, order: e.order ?? -spec.depth }));
       findings.push({
         rule: 'missing-section',
         start: offset,
         end: offset,
         message: `Missing section "${spec.title}" (template: "${spec.heading}")${previous ? `; it belongs after "${previous.title}"` : ''}.`,
-        fixes: [{ title: `Insert section "${spec.title}" from the template`, edits, safe: true }],
+        fixes: [sectionFix(model, schema, match, spec, undefined, offset, -spec.depth)],
         related: open ? [relatedToBlock(model, open, `The document ends inside this ${blockName(open.block)}; the fix closes it before inserting.`)] : undefined,
       });
     });

@@ -1,9 +1,9 @@
 import type { Section } from '../model/document';
 import { parentOf } from '../match';
 import type { SectionSpec } from '../template/schema';
-import { styledSkeleton } from '../style';
 import type { Finding, Rule } from './types';
-import { blockName, insertBlock, insertionOffset, relatedToBlock, unclosedAt } from './util';
+import { blockName, insertionOffset, relatedToBlock, unclosedAt } from './util';
+import { sectionFix } from './sections';
 
 export const missingSubsection: Rule = {
   id: 'missing-subsection',
@@ -21,13 +21,12 @@ export const missingSubsection: Rule = {
         if (child.optional || match.swallowed.has(child)) return;
         const offset = insertionOffset(model, spec.children, index, match, section);
         const open = unclosedAt(match, offset);
-        const edits = insertBlock(model, match, offset, styledSkeleton(schema, match, child, section)).map((e) => ({ ...e, order: e.order ?? -child.depth }));
         findings.push({
           rule: 'missing-subsection',
           start: offset,
           end: offset,
           message: `Section "${spec.title}" is missing subsection "${child.title}" (template: "${child.heading}").`,
-          fixes: [{ title: `Insert subsection "${child.title}" from the template`, edits, safe: true }],
+          fixes: [sectionFix(model, schema, match, child, section, offset, -child.depth)],
           related: open ? [relatedToBlock(model, open, `The document ends inside this ${blockName(open.block)}; the fix closes it before inserting.`)] : undefined,
         });
       });

@@ -37,7 +37,8 @@ export function closeEdit(model: DocumentModel, u: UnclosedBlock): OffsetEdit {
   return { start: at, end: at, newText: keepBreaksApart(model.text, at, at, newText), order: -100 };
 }
 
-function insertAt(model: DocumentModel, offset: number, block: string): OffsetEdit {
+/** An edit inserting a Markdown block at a line start (or the text's end), with blank lines around it as its neighbours need. */
+export function insertAt(model: DocumentModel, offset: number, block: string): OffsetEdit {
   const eol = model.lines.eol;
   const text = model.text;
   let body = breakFrontMatterFences(model, block).replace(/\r?\n/g, eol).replace(/(\r?\n)+$/, '') + eol;
@@ -65,7 +66,7 @@ function breakFrontMatterFences(model: DocumentModel, block: string): string {
 }
 
 /** The start of the first line at or after `offset` that is not blank (the text's end if none). */
-function skipBlankLines(model: DocumentModel, offset: number): number {
+export function skipBlankLines(model: DocumentModel, offset: number): number {
   // Past the start of the last line (its end, when the text has no final line break): nothing follows.
   if (offset >= model.text.length) return model.text.length;
   let line = model.lines.positionAt(offset).line;
@@ -79,7 +80,7 @@ export function insertionOffset(model: DocumentModel, siblings: SectionSpec[], i
   const present = (spec: SectionSpec) => (match.sections.get(spec) ?? []).find((s) => parentOf(match, s) === parent);
   for (let j = index - 1; j >= 0; j--) {
     const s = present(siblings[j]);
-    if (s) return skipBlankLines(model, nextLineStart(model, endOf(match, s)));
+    if (s) return parent ? skipBlankLines(model, nextLineStart(model, endOf(match, s))) : afterTopLevel(model, match, s);
   }
   for (let j = index + 1; j < siblings.length; j++) {
     const s = present(siblings[j]);
@@ -90,6 +91,32 @@ export function insertionOffset(model: DocumentModel, siblings: SectionSpec[], i
     return firstChild ? firstChild.start : nextLineStart(model, endOf(match, parent));
   }
   return model.text.length;
+}
+
+/**
+ * Where a top-level section goes after the top-level section `s`: after its end, and never inside what the
+ * template's reading gives another section, which would take that away from it: not inside the subtree of
+ * a section that starts before (a section at the wrong level can sit between another one's heading and its
+ * subsections), and not before a heading above the template's level (a stray `# ...` line) that `s`'s
+ * region goes on past; there the section goes before the next top-level heading.
+ */
+function afterTopLevel(model: DocumentModel, match: Match, s: Section): number {
+  let offset = skipBlankLines(model, nextLineStart(model, endOf(match, s)));
+  const tops = new Set(match.topLevel.map((t) => t.heading.start));
+  for (let guard = 0; guard < match.topLevel.length + 1; guard++) {
+    const over = match.topLevel.find((t) => t.heading.start < offset && endOf(match, t) > offset);
+    if (over) {
+      offset = skipBlankLines(model, nextLineStart(model, endOf(match, over)));
+      continue;
+    }
+    const heading = model.headings.find((h) => h.start === offset);
+    if (heading && heading.depth < s.depth && !tops.has(heading.start)) {
+      offset = match.topLevel.find((t) => t.heading.start > offset)?.heading.start ?? model.text.length;
+      continue;
+    }
+    break;
+  }
+  return offset;
 }
 
 /** What a person calls a raw block: `code block (```bash)`, `<style> block`, `comment`. */
