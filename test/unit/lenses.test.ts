@@ -80,7 +80,7 @@ test('Mark as Reviewed without a change log sets the dates and says that no hist
   const result = applyEdits(draft, edits);
   assert.match(result, /\| \*\*Last Updated\*\* \| 2026-11-27 \|/);
   assert.match(result, /\| \*\*Next Review\*\* \| 2027-02-27 \|/);
-  assert.equal(message, 'Marked as reviewed (Last Updated and Next Review updated), but no history row was added: this runbook has no "Document History" table in "Change Log".');
+  assert.equal(message, 'No history row added (this runbook has no "Document History" table in "Change Log"); Last Updated and Next Review updated.');
   // With its change log the runbook gets the row and no message.
   assert.equal(modelOf(example).service.markReviewed(modelOf(example).model, schema, TODAY).message, undefined);
 });

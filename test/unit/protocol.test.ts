@@ -194,7 +194,7 @@ describe('an editor that can show a document with a selection (window/showDocume
     const result = await editor.request<CommandResult>('workspace/executeCommand', { command: SERVER_COMMANDS.markReviewed, arguments: [DRAFT_IN_EDITOR] });
     assert.equal(result.applied, true);
     assert.equal(result.edits, 2);
-    const expected = 'Marked as reviewed (Last Updated and Next Review updated), but no history row was added: this runbook has no "Document History" table in "Change Log".';
+    const expected = 'No history row added (this runbook has no "Document History" table in "Change Log"); Last Updated and Next Review updated.';
     assert.equal(result.message, expected);
     await editor.until(() => (editor.messages.includes(`Runbook Tools: ${expected}`) ? true : undefined), 'the message shown to the person');
     assert.equal(editor.shownDocuments.length, shownBefore, 'the cursor stays where it was');

@@ -97,7 +97,7 @@ export function markReviewed(model: DocumentModel, schema: TemplateSchema, match
   const name = `"${history.section?.title ?? history.context}" table${top && top !== history.section ? ` in "${top.title}"` : ''}`;
   const dates = [lastUpdated, nextReview].filter((f) => f && rows.some((r) => r.field === f)).map((f) => f!.name);
   const done = dates.length ? `${dates.join(' and ')} ${edits.length ? 'updated' : 'already up to date'}` : 'no review dates to update';
-  return { edits, message: `Marked as reviewed (${done}), but no history row was added: this runbook has no ${name}.` };
+  return { edits, message: `No history row added (this runbook has no ${name}); ${done}.` };
 }
 
 /** A new runbook from the template, with the system's name filled in. */
