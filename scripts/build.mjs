@@ -3,6 +3,7 @@
 // host loads it) and the language server that runs in a Web Worker (a classic worker script).
 // unified/remark are ESM-only; esbuild folds them into bundles that VS Code, node and workers can load.
 import * as esbuild from 'esbuild';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { micromarkMemo } from './micromark-memo.mjs';
 
@@ -65,3 +66,7 @@ await Promise.all([
     define: { 'process.platform': '"browser"', 'process.version': '"v20.0.0"' },
   }),
 ]);
+
+// Runbook: Open Example Runbook reads the draft from the extension's files (on the desktop and the web).
+mkdirSync('client/out', { recursive: true });
+copyFileSync('examples/runbooks/checkout-worker.md', 'client/out/example-runbook.md');

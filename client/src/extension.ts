@@ -12,6 +12,8 @@ import { registerFileSystem } from './fileSystem';
 import { codeLensMiddleware, registerRunbooksView } from './runbooksView';
 import { registerStatusBar } from './status';
 import { registerWorkspaceReport } from './report';
+import { completionMiddleware, registerSnippetTrigger } from './completion';
+import { registerExample } from './example';
 
 /**
  * The extension on every platform: the client options, the commands, the Runbooks view and the status
@@ -42,10 +44,11 @@ export async function activateWith(context: vscode.ExtensionContext, createClien
       provideFoldingRanges: () => undefined,
       provideWorkspaceSymbols: () => undefined,
       ...codeLensMiddleware,
+      ...completionMiddleware,
     },
   };
   client = createClient('runbook', 'Runbook Tools', clientOptions);
-  context.subscriptions.push(outputChannel, registerFileSystem(client));
+  context.subscriptions.push(outputChannel, registerFileSystem(client), registerExample(context), registerSnippetTrigger());
 
   // Which open documents the server treats as runbooks: the commands are enabled only there.
   const runbooks = new Set<string>();

@@ -5,6 +5,12 @@ import { SERVER_COMMANDS, WORKSPACE_SUMMARY_REQUEST, type CommandResult, type Re
 /** The Runbooks view in the Explorer. */
 export const VIEW_ID = 'runbook.runbooks';
 
+/** Shows a runbook (its URI, else the active editor's) in the Runbooks view, selected and expanded. */
+export const SHOW_IN_VIEW_COMMAND = 'runbook.showInRunbooksView';
+
+/** Inserts one missing section: from the view's + button, or picked from a list of the active runbook's. */
+export const INSERT_SECTION_COMMAND = 'runbook.insertSection';
+
 const MISSING_SCHEME = 'runbook-missing-section';
 
 interface RunbookNode {
@@ -135,6 +141,15 @@ class RunbooksProvider implements vscode.TreeDataProvider<Node> {
     if (node.kind === 'section') return [];
     return node.summary.outline.map((section, index) => ({ kind: 'section', uri: node.uri, section, index }));
   }
+
+  getParent(node: Node): Node | undefined {
+    return node.kind === 'section' ? this.find(node.uri) : undefined;
+  }
+
+  find(uri: string): RunbookNode | undefined {
+    const wanted = normalizeUri(uri);
+    return this.runbooks.find((r) => normalizeUri(r.uri) === wanted);
+  }
 }
 
 async function setContexts(result: WorkspaceSummary): Promise<void> {
@@ -151,6 +166,8 @@ export function registerRunbooksView(context: vscode.ExtensionContext, client: L
   const provider = new RunbooksProvider(client);
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
   let stale = true;
+  // The last refresh of the list, for a command that looks a runbook up in it.
+  let refreshed: Promise<void> = Promise.resolve();
   const refresh = (uris?: string[]) => {
     if (!view.visible) {
       stale = true;
@@ -160,7 +177,7 @@ export function registerRunbooksView(context: vscode.ExtensionContext, client: L
     }
     const full = stale;
     stale = false;
-    provider
+    refreshed = provider
       .refresh(full ? undefined : uris)
       .then(() => {
         const overdue = provider.overdue;
@@ -180,29 +197,73 @@ export function registerRunbooksView(context: vscode.ExtensionContext, client: L
     vscode.window.registerFileDecorationProvider({
       provideFileDecoration: (uri) => (uri.scheme === MISSING_SCHEME ? { color: new vscode.ThemeColor('disabledForeground') } : undefined),
     }),
-    vscode.commands.registerCommand('runbook.insertSection', async (target?: SectionNode | string, title?: string) => {
-      const uri = typeof target === 'string' ? target : target?.uri;
-      const name = typeof target === 'string' ? title : target?.section.title;
+    vscode.commands.registerCommand(INSERT_SECTION_COMMAND, async (target?: SectionNode | string, title?: string) => {
+      const uri = typeof target === 'string' ? target : (target?.uri ?? vscode.window.activeTextEditor?.document.uri.toString());
+      const name = typeof target === 'string' ? title : (target?.section.title ?? (uri && (await pickMissingSection(client, uri))));
       if (!uri || !name) return;
-      // Open it first, so the edit lands in an editor where it can be reviewed and undone.
+      // Open it first, so the edit lands in an editor where it can be reviewed and undone; the server
+      // then puts the cursor on the inserted heading (window/showDocument), which scrolls it into view.
       const editor = await vscode.window.showTextDocument(vscode.Uri.parse(uri));
       const result = await vscode.commands.executeCommand<CommandResult>(SERVER_COMMANDS.insertSection, editor.document.uri.toString(), name);
       if (!result?.applied) void vscode.window.showWarningMessage(`Runbook Tools: ${result?.reason ?? `"${name}" could not be inserted.`}`);
       return result;
     }),
+    vscode.commands.registerCommand(SHOW_IN_VIEW_COMMAND, async (uri?: string) => {
+      const target = uri ?? vscode.window.activeTextEditor?.document.uri.toString();
+      await vscode.commands.executeCommand(`${VIEW_ID}.focus`);
+      if (!target) return false;
+      // Focusing the view makes it visible, which refreshes a stale list.
+      await refreshed.catch(() => undefined);
+      let node = provider.find(target);
+      if (!node) {
+        await provider.refresh();
+        node = provider.find(target);
+      }
+      if (!node) return false;
+      await view.reveal(node, { select: true, focus: true, expand: true });
+      return true;
+    }),
   );
   refresh();
 }
 
+/** A quick pick of the runbook's missing sections, in template order; the title picked. */
+async function pickMissingSection(client: LanguageClient, uri: string): Promise<string | undefined> {
+  const result = await client.sendRequest<WorkspaceSummary>(WORKSPACE_SUMMARY_REQUEST, { uris: [uri] } satisfies WorkspaceSummaryParams);
+  const missing = result.runbooks[0]?.summary.outline.filter((s) => !s.present) ?? [];
+  if (!missing.length) {
+    void vscode.window.showInformationMessage(result.runbooks.length ? 'Runbook Tools: this runbook has every section of the template.' : 'Runbook Tools: this document is not a runbook.');
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(
+    missing.map((s) => ({ label: s.title, description: s.heading === s.title ? undefined : s.heading })),
+    { title: 'Insert Section from Template', placeHolder: 'A missing section of this runbook, inserted at its place' },
+  );
+  return picked?.label;
+}
+
+/** What each action lens does, in more words than its title. */
+const LENS_TOOLTIPS: Record<string, string> = {
+  [SERVER_COMMANDS.insertMissingSections]: 'Insert the missing sections and subsections from the template, each at its place (undo with Ctrl+Z)',
+  [SERVER_COMMANDS.markReviewed]: 'Set Last Updated to today and Next Review from the Review Frequency, and add a row to the change log',
+};
+
 /**
- * The server's summary lens has no command when there is nothing to do; VS Code shows such a lens as
- * plain text. Clicking it reveals the Runbooks view instead.
+ * The server's summary lens is a label (no command): clicking it shows the runbook in the Runbooks
+ * view, which lists its sections, the missing ones greyed. In a window without a folder there is no
+ * view and the summary stays plain text. The action lenses get tooltips that say what they change.
  */
 export const codeLensMiddleware: Pick<Middleware, 'provideCodeLenses'> = {
   async provideCodeLenses(document, token, next) {
     const lenses = await next(document, token);
+    const hasView = !!vscode.workspace.workspaceFolders?.length;
     for (const lens of lenses ?? []) {
-      if (lens.command && !lens.command.command) lens.command = { ...lens.command, command: `${VIEW_ID}.focus`, tooltip: 'Show the Runbooks view' };
+      if (!lens.command) continue;
+      if (!lens.command.command) {
+        if (hasView) lens.command = { ...lens.command, command: SHOW_IN_VIEW_COMMAND, arguments: [document.uri.toString()], tooltip: 'Show this runbook in the Runbooks view' };
+      } else {
+        lens.command.tooltip ??= LENS_TOOLTIPS[lens.command.command];
+      }
     }
     return lenses;
   },

@@ -91,6 +91,12 @@ export interface DocumentStatusParams {
   isRunbook: boolean;
 }
 
+/** A range of a document, as LSP writes it (0-based lines, UTF-16 characters). */
+export interface TextRange {
+  start: { line: number; character: number };
+  end: { line: number; character: number };
+}
+
 /** What a command that edits a runbook answers. */
 export interface CommandResult {
   applied: boolean;
@@ -98,6 +104,10 @@ export interface CommandResult {
   reason?: string;
   /** How many edits were applied. */
   edits?: number;
+  /** What the command could not do, as the server also shows it (`window/showMessage`). */
+  message?: string;
+  /** Where the cursor was put after the edit (by `window/showDocument`, where the editor supports it). */
+  selection?: TextRange;
 }
 
 /** Commands the server runs (`workspace/executeCommand`), with their arguments and results. */
@@ -106,6 +116,11 @@ export interface ServerCommands {
   'runbook.server.insertSection': { args: [uri: string, title: string]; result: CommandResult };
   'runbook.server.updateToc': { args: [uri: string]; result: CommandResult };
   'runbook.server.markReviewed': { args: [uri: string]; result: CommandResult };
+  /**
+   * Shows the document with the range selected (`window/showDocument`); true when the editor did. The
+   * quick fix that adds a table row runs it after its edit, to put the cursor into the new value cell.
+   */
+  'runbook.server.select': { args: [uri: string, range: TextRange]; result: boolean };
   /** The text of a new runbook for a system, from the template that applies in the folder. */
   'runbook.server.newRunbookText': { args: [systemName: string, folderUri?: string]; result: string };
 }
@@ -116,6 +131,7 @@ export const SERVER_COMMANDS = {
   insertSection: 'runbook.server.insertSection',
   updateToc: 'runbook.server.updateToc',
   markReviewed: 'runbook.server.markReviewed',
+  select: 'runbook.server.select',
   newRunbookText: 'runbook.server.newRunbookText',
 } as const satisfies Record<string, ServerCommand>;
 

@@ -7,6 +7,8 @@ import {
   type CancellationToken,
   type Connection,
   type InitializeResult,
+  type Position,
+  type Range,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { createRunbookService, type Analyser, type CommandEdits, type RunbookService } from './service/runbookService';
@@ -92,6 +94,9 @@ class EditorSettings {
 
 const str = (value: unknown) => (typeof value === 'string' ? value : undefined);
 
+const isPosition = (p: unknown): p is Position => !!p && typeof p === 'object' && Number.isInteger((p as Position).line) && Number.isInteger((p as Position).character);
+const isRange = (r: unknown): r is Range => !!r && typeof r === 'object' && isPosition((r as Range).start) && isPosition((r as Range).end);
+
 /**
  * Wires the runbook service to a connection: a flat list of handlers that look up the document and
  * ask the service, and a scheduler for checks. It reads no files and decides no policy.
@@ -124,6 +129,8 @@ export function startServer(connection: Connection, host: ServerHost): void {
   });
   let folders: string[] = [];
   let watchFolders = false;
+  // The editor can show a document with a selection: the cursor goes where an inserted thing is.
+  let showDocument = false;
 
   async function validate(uri: string, token: CancellationToken): Promise<void> {
     const doc = documents.get(uri);
@@ -144,6 +151,7 @@ export function startServer(connection: Connection, host: ServerHost): void {
   connection.onInitialize((params): InitializeResult => {
     settings.enabled = !!params.capabilities.workspace?.configuration;
     watchFolders = !!params.capabilities.workspace?.workspaceFolders;
+    showDocument = !!params.capabilities.window?.showDocument?.support;
     folders = (params.workspaceFolders ?? []).map((f) => f.uri);
     if (!folders.length && params.rootUri) folders = [params.rootUri];
     return {
@@ -216,17 +224,33 @@ export function startServer(connection: Connection, host: ServerHost): void {
   connection.onCodeAction(
     withDoc(async (doc, p, token) => {
       // Fix-all re-analyses the document several times; it stops when the client cancels (typing on).
-      const actions = await service.codeActions(doc, p.context, token);
+      const actions = await service.codeActions(doc, p.context, token, showDocument ? { select: SERVER_COMMANDS.select } : {});
       if (actions === undefined) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'The code action request was cancelled.');
       return actions;
     }),
   );
 
+  /** Asks the editor to show the document with the range selected; false where it cannot. */
+  async function select(uri: string, range: Range): Promise<boolean> {
+    if (!showDocument) return false;
+    const { success } = await connection.window.showDocument({ uri, selection: range, takeFocus: true });
+    return success;
+  }
+
   async function apply(result: CommandEdits): Promise<CommandResult> {
     if ('reason' in result) return { applied: false, reason: result.reason };
-    if (!result.edits.length) return { applied: true, edits: 0 };
-    const { applied } = await connection.workspace.applyEdit({ label: result.label, edit: { documentChanges: [{ textDocument: { uri: result.uri, version: result.version }, edits: result.edits }] } });
-    return { applied, edits: result.edits.length };
+    let applied = true;
+    if (result.edits.length) {
+      ({ applied } = await connection.workspace.applyEdit({ label: result.label, edit: { documentChanges: [{ textDocument: { uri: result.uri, version: result.version }, edits: result.edits }] } }));
+    }
+    const answer: CommandResult = { applied, edits: result.edits.length };
+    if (!applied) return answer;
+    if (result.message) {
+      answer.message = result.message;
+      void connection.window.showInformationMessage(`Runbook Tools: ${result.message}`);
+    }
+    if (result.selection && (await select(result.uri, result.selection))) answer.selection = result.selection;
+    return answer;
   }
 
   const notARunbook: CommandResult = { applied: false, reason: 'Not a runbook document.' };
@@ -242,6 +266,7 @@ export function startServer(connection: Connection, host: ServerHost): void {
     'runbook.server.insertSection': onRunbook((uri, doc, [, title]) => service.insertSection(uri, str(title) ?? '', doc)),
     'runbook.server.updateToc': onRunbook((uri, doc) => service.updateToc(uri, doc)),
     'runbook.server.markReviewed': onRunbook((uri, doc) => service.markReviewed(uri, doc)),
+    'runbook.server.select': async ([uri, range]) => (typeof uri === 'string' && isRange(range) ? select(uri, range) : false),
     'runbook.server.newRunbookText': ([name, folder]) => service.newRunbookText(str(name) ?? '', str(folder) || undefined),
   };
 

@@ -46,7 +46,7 @@ const { values: opts } = parseArgs({
     keep: { type: 'boolean', default: false },
   },
 });
-const TOTAL_TIMEOUT_MS = Number(process.env.RUNBOOK_E2E_TIMEOUT_S ?? 480) * 1000;
+const TOTAL_TIMEOUT_MS = Number(process.env.RUNBOOK_E2E_TIMEOUT_S ?? 900) * 1000;
 const HOST_TIMEOUT_MS = 180_000;
 const UI_TEST_TIMEOUT_MS = 90_000;
 const outDir = path.join(repoRoot, '.test-output', 'e2e');

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
-import type { Diagnostic, WorkspaceEdit } from 'vscode-languageserver-types';
+import type { Diagnostic, Range, WorkspaceEdit } from 'vscode-languageserver-types';
 import { fileURLToPath } from 'node:url';
 import { DOCUMENT_STATUS_NOTIFICATION } from '../../server/src/protocol';
 
@@ -18,7 +18,11 @@ export class LspClient {
   readonly process: ChildProcess;
   readonly diagnostics = new Map<string, PublishDiagnosticsParams[]>();
   readonly appliedEdits: WorkspaceEdit[] = [];
+  /** `window/showDocument` requests, answered with success (only a client that says it supports them gets any). */
+  readonly shownDocuments: { uri: string; selection?: Range; takeFocus?: boolean }[] = [];
   readonly logs: string[] = [];
+  /** What the server showed the person (`window/showMessage` and `window/showMessageRequest`). */
+  readonly messages: string[] = [];
   settings: unknown = {};
   private waiters: (() => void)[] = [];
 
@@ -35,12 +39,24 @@ export class LspClient {
       this.logs.push(p.message);
       this.notify();
     });
-    this.connection.onNotification('window/showMessage', (p: { message: string }) => this.logs.push(p.message));
-    this.connection.onRequest('window/showMessageRequest', () => null);
+    this.connection.onNotification('window/showMessage', (p: { message: string }) => {
+      this.logs.push(p.message);
+      this.messages.push(p.message);
+      this.notify();
+    });
+    this.connection.onRequest('window/showMessageRequest', (p: { message: string }) => {
+      this.messages.push(p.message);
+      this.notify();
+      return null;
+    });
     this.connection.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => this.settings));
     this.connection.onRequest('workspace/applyEdit', (p: { edit: WorkspaceEdit }) => {
       this.appliedEdits.push(p.edit);
       return { applied: true };
+    });
+    this.connection.onRequest('window/showDocument', (p: { uri: string; selection?: Range; takeFocus?: boolean }) => {
+      this.shownDocuments.push(p);
+      return { success: true };
     });
     this.connection.onNotification(DOCUMENT_STATUS_NOTIFICATION, () => undefined);
     this.connection.listen();
@@ -50,12 +66,13 @@ export class LspClient {
     for (const w of this.waiters.splice(0)) w();
   }
 
-  async initialize(rootUri: string | null = null): Promise<{ capabilities: Record<string, unknown> }> {
+  /** `window` capabilities: `{ showDocument: { support: true } }` as VS Code's client declares. */
+  async initialize(rootUri: string | null = null, window: Record<string, unknown> = {}): Promise<{ capabilities: Record<string, unknown> }> {
     const result = await this.connection.sendRequest<{ capabilities: Record<string, unknown> }>('initialize', {
       processId: process.pid,
       rootUri,
       workspaceFolders: rootUri ? [{ uri: rootUri, name: 'root' }] : null,
-      capabilities: { workspace: { configuration: true, applyEdit: true }, textDocument: { publishDiagnostics: { versionSupport: true } } },
+      capabilities: { workspace: { configuration: true, applyEdit: true }, textDocument: { publishDiagnostics: { versionSupport: true } }, window },
     });
     await this.connection.sendNotification('initialized', {});
     return result;

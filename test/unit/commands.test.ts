@@ -41,7 +41,7 @@ test('Update Table of Contents on an up-to-date runbook changes nothing', () => 
 
 test('Mark as Reviewed sets Last Updated, Next Review from the frequency, and adds a change log row', () => {
   const { service, model } = modelOf(example);
-  const result = applyEdits(example, service.markReviewed(model, schema, TODAY));
+  const result = applyEdits(example, service.markReviewed(model, schema, TODAY).edits);
   assert.match(result, /\| \*\*Last Updated\*\* \| 2026-11-27 \|/);
   assert.match(result, /\| \*\*Next Review\*\* \| 2027-02-27 \|/);
   assert.match(result, /\| 2\.4 \| 2026-11-20 \| Priya Raman \| Quarterly review[^\n]*\n\| 2\.4 \| 2026-11-27 \| Priya Raman \(Engineering Manager, Payments\) \| Reviewed; no changes needed \|\n/);
@@ -50,7 +50,7 @@ test('Mark as Reviewed sets Last Updated, Next Review from the frequency, and ad
 test('Mark as Reviewed follows a Monthly frequency', () => {
   const monthly = edit(example, '| **Review Frequency** | Quarterly |', '| **Review Frequency** | Monthly |');
   const { service, model } = modelOf(monthly);
-  assert.match(applyEdits(monthly, service.markReviewed(model, schema, TODAY)), /\| \*\*Next Review\*\* \| 2026-12-27 \|/);
+  assert.match(applyEdits(monthly, service.markReviewed(model, schema, TODAY).edits), /\| \*\*Next Review\*\* \| 2026-12-27 \|/);
 });
 
 test('Insert All Missing Sections, applied as an editor applies its edits (in array order), puts each part at its place; a second run changes nothing', async () => {

@@ -1,10 +1,12 @@
-import { after, before, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import type { CodeAction, CompletionList, DocumentSymbol, FoldingRange, Hover, Location, TextDocumentEdit } from 'vscode-languageserver-types';
+import type { CodeAction, CompletionList, DocumentSymbol, FoldingRange, Hover, Location, TextDocumentEdit, TextEdit } from 'vscode-languageserver-types';
 import { LspClient } from '../support/lsp';
 import { edit, example } from '../support/lint';
-import { SERVER_COMMANDS } from '../../server/src/protocol';
+import { SERVER_COMMANDS, type CommandResult } from '../../server/src/protocol';
+import { applyEdits } from '../../server/src/service/edits';
+import { LineIndex } from '../../server/src/service/model/text';
 
 // The built server over stdio, driven as an editor drives it: open, change, request.
 
@@ -15,6 +17,11 @@ const DRAFT = 'file:///work/examples/runbooks/checkout-worker.md';
 const NOTES = 'file:///work/examples/notes.md';
 
 let client: LspClient;
+
+function applyTextEdits(text: string, edits: TextEdit[]): string {
+  const lines = new LineIndex(text);
+  return applyEdits(text, edits.map((e) => ({ start: lines.offsetAt(e.range.start), end: lines.offsetAt(e.range.end), newText: e.newText })));
+}
 
 before(async () => {
   client = new LspClient();
@@ -122,4 +129,74 @@ test('executeCommand updates the table of contents through workspace/applyEdit',
 
 test('requests for unknown documents are answered with null, not an error', async () => {
   assert.equal(await client.request('textDocument/hover', { textDocument: { uri: 'file:///nowhere.md' }, position: { line: 0, character: 0 } }), null);
+});
+
+test('a client without window/showDocument gets no cursor command on "Add the row"', async () => {
+  const uri = 'file:///work/examples/runbooks/no-cursor-runbook.md';
+  const text = edit(example, '| **Owner** | Priya Raman (Engineering Manager, Payments) |\n', '');
+  await client.open(uri, text);
+  const missing = (await client.diagnosticsOf(uri, 1)).find((d) => d.code === 'missing-field')!;
+  const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: missing.range, context: { diagnostics: [missing] } });
+  const add = actions.find((a) => a.title === 'Add the "Owner" row')!;
+  assert.ok(add.edit);
+  assert.equal(add.command, undefined);
+});
+
+describe('an editor that can show a document with a selection (window/showDocument)', () => {
+  let editor: LspClient;
+  const DRAFT_IN_EDITOR = 'file:///work/examples/runbooks/review-draft.md';
+  before(async () => {
+    editor = new LspClient();
+    await editor.initialize('file:///work/examples', { showDocument: { support: true } });
+    await editor.open(DRAFT_IN_EDITOR, draft);
+  });
+  after(() => editor.stop());
+
+  test('"Add the row" runs runbook.server.select after its edit: the new row\'s value cell is selected', async () => {
+    const uri = 'file:///work/examples/runbooks/add-row-runbook.md';
+    const text = edit(example, '| **Owner** | Priya Raman (Engineering Manager, Payments) |\n', '');
+    await editor.open(uri, text);
+    const missing = (await editor.diagnosticsOf(uri, 1)).find((d) => d.code === 'missing-field')!;
+    const actions = await editor.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: missing.range, context: { diagnostics: [missing] } });
+    const add = actions.find((a) => a.title === 'Add the "Owner" row')!;
+    assert.equal(add.command?.command, SERVER_COMMANDS.select);
+    // As the editor does: apply the edit, then run the command.
+    const edited = applyTextEdits(text, add.edit!.changes![uri]);
+    await editor.change(uri, 2, edited);
+    const shown = await editor.request<boolean>('workspace/executeCommand', { command: add.command!.command, arguments: add.command!.arguments });
+    assert.equal(shown, true);
+    const request = editor.shownDocuments.at(-1)!;
+    assert.equal(request.uri, uri);
+    assert.equal(request.takeFocus, true);
+    const line = edited.split('\n')[request.selection!.start.line];
+    assert.equal(line, '| **Owner** | [Name/Role] |');
+    assert.equal(line.slice(request.selection!.start.character, request.selection!.end.character), '[Name/Role]');
+  });
+
+  test('Insert Section puts the cursor on the inserted heading', async () => {
+    const uri = 'file:///work/examples/runbooks/insert-one-runbook.md';
+    const text = edit(example, example.slice(example.indexOf('## Section 8: Rollback Procedures'), example.indexOf('## Section 9: Troubleshooting Guide')), '');
+    await editor.open(uri, text);
+    await editor.diagnosticsOf(uri, 1);
+    const result = await editor.request<CommandResult>('workspace/executeCommand', { command: SERVER_COMMANDS.insertSection, arguments: [uri, 'Rollback Procedures'] });
+    assert.equal(result.applied, true);
+    const change = editor.appliedEdits.at(-1)!.documentChanges![0] as TextDocumentEdit;
+    const edited = applyTextEdits(text, change.edits);
+    const shown = editor.shownDocuments.at(-1)!;
+    assert.equal(shown.uri, uri);
+    assert.deepEqual(result.selection, shown.selection);
+    assert.equal(edited.split('\n')[shown.selection!.start.line], '## Section 8: Rollback Procedures');
+    assert.equal(shown.selection!.start.character, 0);
+  });
+
+  test('Mark as Reviewed on a runbook without a change log sets the dates and says it added no history row', async () => {
+    const shownBefore = editor.shownDocuments.length;
+    const result = await editor.request<CommandResult>('workspace/executeCommand', { command: SERVER_COMMANDS.markReviewed, arguments: [DRAFT_IN_EDITOR] });
+    assert.equal(result.applied, true);
+    assert.equal(result.edits, 2);
+    const expected = 'No history row added (this runbook has no "Document History" table in "Change Log"); Last Updated and Next Review updated.';
+    assert.equal(result.message, expected);
+    await editor.until(() => (editor.messages.includes(`Runbook Tools: ${expected}`) ? true : undefined), 'the message shown to the person');
+    assert.equal(editor.shownDocuments.length, shownBefore, 'the cursor stays where it was');
+  });
 });

@@ -257,23 +257,27 @@ test('an open document takes precedence over its file; closing it restores the f
   assert.equal(back.runbooks[0].summary.review.status, 'overdue');
 });
 
-test('code lens: the summary at the top, running the command that helps most', async () => {
-  const lens = async (uri: string, text: string) => {
+test('code lenses: the summary as a label, then each action that applies, titled by what it does', async () => {
+  const lenses = async (uri: string, text: string) => {
     await client.open(uri, text);
-    const lenses = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
-    assert.equal(lenses.length, 1);
-    assert.deepEqual(lenses[0].range, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } });
-    return lenses[0].command!;
+    const found = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
+    for (const lens of found) assert.deepEqual(lens.range, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } });
+    return found.map((l) => l.command!);
   };
-  const missing = await lens(CHECKOUT, draft);
-  assert.deepEqual(missing, { title: '7/14 sections · 3 placeholders · review overdue', command: SERVER_COMMANDS.insertMissingSections, arguments: [CHECKOUT] });
-  const complete = await lens(PAYMENTS, example);
-  assert.deepEqual(complete, { title: '14/14 sections', command: '' });
-  const dueSoon = await lens(pathToFileURL(join(root, 'runbooks/due-soon.md')).href, edit(example, '| **Next Review** | 2027-02-20 |', '| **Next Review** | 2026-12-05 |'));
-  assert.deepEqual(dueSoon, { title: '14/14 sections · review due in 8 days', command: '' });
-  const late = await lens(pathToFileURL(join(root, 'runbooks/late.md')).href, edit(example, '| **Next Review** | 2027-02-20 |', '| **Next Review** | 2026-01-05 |'));
-  assert.equal(late.title, '14/14 sections · review overdue');
-  assert.equal(late.command, SERVER_COMMANDS.markReviewed);
+  const missing = await lenses(CHECKOUT, draft);
+  assert.deepEqual(missing, [
+    { title: '7/14 sections · 3 placeholders · review overdue', command: '' },
+    { title: 'Insert 7 missing sections and 7 subsections', command: SERVER_COMMANDS.insertMissingSections, arguments: [CHECKOUT] },
+    { title: 'Mark as reviewed', command: SERVER_COMMANDS.markReviewed, arguments: [CHECKOUT] },
+  ]);
+  assert.deepEqual(await lenses(PAYMENTS, example), [{ title: '14/14 sections', command: '' }]);
+  const dueSoon = pathToFileURL(join(root, 'runbooks/due-soon.md')).href;
+  assert.deepEqual(await lenses(dueSoon, edit(example, '| **Next Review** | 2027-02-20 |', '| **Next Review** | 2026-12-05 |')), [
+    { title: '14/14 sections · review due in 8 days', command: '' },
+    { title: 'Mark as reviewed', command: SERVER_COMMANDS.markReviewed, arguments: [dueSoon] },
+  ]);
+  const late = await lenses(pathToFileURL(join(root, 'runbooks/late.md')).href, edit(example, '| **Next Review** | 2027-02-20 |', '| **Next Review** | 2026-01-05 |'));
+  assert.deepEqual(late.map((c) => c.title), ['14/14 sections · review overdue', 'Mark as reviewed']);
   assert.equal(await client.request('textDocument/codeLens', { textDocument: { uri: NOTES } }), null);
 });
 

@@ -10,12 +10,12 @@ import { foldingRanges } from './features/folding';
 import { definition } from './features/definition';
 import { hover } from './features/hover';
 import { isRunbook } from './features/detect';
-import { fixAllAction, fixAllEdits, needsCurrentDiagnostics, quickFixes, FIX_ALL_KIND } from './features/codeActions';
-import { insertMissingSections, markReviewed, newRunbookText, updateToc } from './features/commands';
+import { fixAllAction, fixAllEdits, needsCurrentDiagnostics, quickFixes, FIX_ALL_KIND, type ActionCommands } from './features/codeActions';
+import { insertMissingSections, markReviewed, missingParts, newRunbookText, updateToc, type ReviewEdits } from './features/commands';
 import type { LinkResolver, OffsetEdit, RuleSession } from './rules/types';
 import { missingSection } from './rules/missing-section';
 import { summarize, type RunbookSummary } from './features/summary';
-import { summaryLens, type LensCommands } from './features/codeLens';
+import { runbookLenses, type LensCommands } from './features/codeLens';
 import { workspaceSymbols, type SymbolSource } from './features/workspaceSymbols';
 import { headingKey } from './model/keys';
 import type { CodeAction, CodeActionContext, CompletionList } from 'vscode-languageserver-types';
@@ -106,9 +106,9 @@ export class RunbookLanguageService {
     return summarize(model, schema, this.getMatch(model, schema), diagnostics, today);
   }
 
-  /** The summary lens at the top of a runbook. */
-  codeLenses(model: DocumentModel, summary: RunbookSummary, commands: LensCommands): CodeLens[] {
-    return [summaryLens(model.uri, summary, commands)];
+  /** The lenses at the top of a runbook: its summary, then the actions that apply. */
+  async codeLenses(model: DocumentModel, schema: TemplateSchema, summary: RunbookSummary, commands: LensCommands, today: string): Promise<CodeLens[]> {
+    return runbookLenses(model.uri, summary, await missingParts(model, schema, this.getMatch(model, schema), today), commands);
   }
 
   /** Sections, subsections and components of the given runbooks that match the query. */
@@ -140,7 +140,7 @@ export class RunbookLanguageService {
    * Quick fixes for the diagnostics in the request, and fix-all when asked for (or for source actions).
    * Diagnostics of an older version get the fixes of the same problems in this version.
    */
-  async codeActions(model: DocumentModel, schema: TemplateSchema, settings: RunbookSettings, context: CodeActionContext, today: string, isCancelled?: IsCancelled): Promise<CodeAction[] | undefined> {
+  async codeActions(model: DocumentModel, schema: TemplateSchema, settings: RunbookSettings, context: CodeActionContext, today: string, isCancelled?: IsCancelled, commands: ActionCommands = {}): Promise<CodeAction[] | undefined> {
     const only = context.only;
     const wants = (kind: string) => !only || only.some((o) => kind === o || kind.startsWith(o + '.') || (o === 'source' && kind.startsWith('source')));
     const actions: CodeAction[] = [];
@@ -149,7 +149,7 @@ export class RunbookLanguageService {
       let current: Diagnostic[] | undefined = [];
       if (needsCurrentDiagnostics(model, context.diagnostics)) current = await this.diagnostics(model, schema, settings, today, isCancelled);
       if (current === undefined) return undefined;
-      actions.push(...quickFixes(model, context.diagnostics, current));
+      actions.push(...quickFixes(model, context.diagnostics, current, commands));
     }
     if (only && wants(FIX_ALL_KIND)) {
       const fixAll = await fixAllAction(model, schema, settings, today, isCancelled);
@@ -184,7 +184,7 @@ export class RunbookLanguageService {
     return updateToc(model, schema, this.getMatch(model, schema));
   }
 
-  markReviewed(model: DocumentModel, schema: TemplateSchema, today: string): OffsetEdit[] {
+  markReviewed(model: DocumentModel, schema: TemplateSchema, today: string): ReviewEdits {
     return markReviewed(model, schema, this.getMatch(model, schema), today);
   }
 

@@ -10,6 +10,7 @@ import type {
   Hover,
   Location,
   Position,
+  Range,
   SymbolInformation,
   TextEdit,
 } from 'vscode-languageserver-types';
@@ -18,6 +19,7 @@ import { RunbookLanguageService, type TextDocumentLike } from './languageService
 import type { DocumentModel } from './model/document';
 import { LineIndex } from './model/text';
 import { applyEdits } from './edits';
+import { insertedHeadingOffset } from './features/commands';
 import { markdownLinkPath } from './rules/broken-link';
 import type { LinkResolver, OffsetEdit, RuleSession } from './rules/types';
 import { defaultSettings, type RunbookSettings } from './settings';
@@ -25,6 +27,7 @@ import type { RunbookSummary, WorkspaceSummary } from './features/summary';
 import type { WorkspaceReport } from '../protocol';
 import { renderHealthReport, reportProblems } from './features/healthReport';
 import type { LensCommands } from './features/codeLens';
+import type { ActionCommands } from './features/codeActions';
 import { outlineHeadings } from './features/workspaceSymbols';
 import type { RunbookConfig } from './workspace/config';
 import { documentKey, WorkspaceIndex, type AnalyseOptions, type Analysis, type FileResult, type Outline } from './workspace/index';
@@ -76,8 +79,15 @@ export interface CheckOptions {
   asRunbook?: boolean;
 }
 
-/** Edits a command computed for a document, or why there are none. */
-export type CommandEdits = { uri: string; version: number | null; edits: TextEdit[]; label: string } | { reason: string };
+/**
+ * Edits a command computed for a document, or why there are none. `message` tells the person what the
+ * command could not do; `selection` is where the cursor belongs once the edits are applied (a range of
+ * the edited text).
+ */
+export type CommandEdits = { uri: string; version: number | null; edits: TextEdit[]; label: string; message?: string; selection?: Range } | { reason: string };
+
+/** What a command computes on a runbook's model: its edits, and what the host passes on with them. */
+type ComputedEdits = OffsetEdit[] | { edits: OffsetEdit[]; message?: string; select?: (edited: string) => Range | undefined };
 
 /** Listeners the host registers to hear what the service found without being asked. */
 export interface ServiceEvents {
@@ -472,10 +482,10 @@ export class RunbookService {
     return this.engine.definition(ctx.model, position, resolver) ?? null;
   }
 
-  /** The summary lens at the top of a runbook. */
+  /** The lenses at the top of a runbook: its summary, then the actions that apply. */
   async codeLenses(doc: TextDocumentLike, commands: LensCommands, _token: CancellationToken = NEVER_CANCELLED): Promise<CodeLens[] | null> {
     const ctx = await this.context(doc);
-    return ctx ? this.engine.codeLenses(ctx.model, await this.summaryOf(doc.uri, ctx), commands) : null;
+    return ctx ? this.engine.codeLenses(ctx.model, ctx.resolution.schema, await this.summaryOf(doc.uri, ctx), commands, this.today()) : null;
   }
 
   /** The summary of an open runbook: from its last check when that was this version, else computed now. */
@@ -489,11 +499,11 @@ export class RunbookService {
   }
 
   /** Quick fixes and fix-all; undefined when the token was cancelled while fix-all ran. */
-  async codeActions(doc: TextDocumentLike, context: CodeActionContext, token: CancellationToken = NEVER_CANCELLED): Promise<CodeAction[] | null | undefined> {
+  async codeActions(doc: TextDocumentLike, context: CodeActionContext, token: CancellationToken = NEVER_CANCELLED, commands: ActionCommands = {}): Promise<CodeAction[] | null | undefined> {
     const ctx = await this.context(doc);
     if (!ctx) return null;
     const { settings, schema } = ctx.resolution;
-    return this.engine.codeActions(ctx.model, schema, settings, context, this.today(), this.step(token));
+    return this.engine.codeActions(ctx.model, schema, settings, context, this.today(), this.step(token), commands);
   }
 
   /** Every safe fix of a runbook as offset edits of its text (the CLI's --fix); none for other documents. */
@@ -520,19 +530,33 @@ export class RunbookService {
     return resolution.isRunbook ? { model, resolution, version: null } : undefined;
   }
 
-  private async commandEdits(uri: string, doc: TextDocumentLike | undefined, label: string, compute: (ctx: Context) => OffsetEdit[] | Promise<OffsetEdit[]>): Promise<CommandEdits> {
+  private async commandEdits(uri: string, doc: TextDocumentLike | undefined, label: string, compute: (ctx: Context) => ComputedEdits | Promise<ComputedEdits>): Promise<CommandEdits> {
     const ctx = await this.commandContext(uri, doc);
     if (!ctx) return { reason: 'Not a runbook document.' };
-    const edits = await compute(ctx);
-    return { uri, version: ctx.version, label, edits: edits.map((e) => ({ range: ctx.model.lines.range(e.start, e.end), newText: e.newText })) };
+    const computed = await compute(ctx);
+    const { edits, message, select } = Array.isArray(computed) ? { edits: computed } : computed;
+    const selection = select && edits.length ? select(applyEdits(ctx.model.text, edits)) : undefined;
+    return {
+      uri,
+      version: ctx.version,
+      label,
+      edits: edits.map((e) => ({ range: ctx.model.lines.range(e.start, e.end), newText: e.newText })),
+      ...(message ? { message } : {}),
+      ...(selection ? { selection } : {}),
+    };
   }
 
   insertMissingSections(uri: string, doc?: TextDocumentLike): Promise<CommandEdits> {
     return this.commandEdits(uri, doc, 'Insert all missing sections', (c) => this.engine.insertMissingSections(c.model, c.resolution.schema, this.today()));
   }
 
+  /** Inserts one missing section; the selection is the start of its heading, where the cursor goes. */
   async insertSection(uri: string, title: string, doc?: TextDocumentLike): Promise<CommandEdits> {
-    const result = await this.commandEdits(uri, doc, `Insert section "${title}"`, (c) => this.engine.insertSection(c.model, c.resolution.schema, title, this.today()));
+    const result = await this.commandEdits(uri, doc, `Insert section "${title}"`, async (c) => {
+      const edits = await this.engine.insertSection(c.model, c.resolution.schema, title, this.today());
+      const at = insertedHeadingOffset(edits);
+      return { edits, select: (edited: string) => (at === undefined ? undefined : new LineIndex(edited).range(at, at)) };
+    });
     return 'edits' in result && !result.edits.length ? { reason: `"${title}" is not a missing section of this runbook.` } : result;
   }
 

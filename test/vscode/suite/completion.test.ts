@@ -35,4 +35,15 @@ suite('Completion', () => {
       `"Rollback Procedures" missing from: ${ours.map(labelOf).join(' | ')}`,
     );
   });
+
+  test('after "](#" each heading anchor is offered once (VS Code\'s Markdown extension lists them; ours are left out)', async () => {
+    const { doc } = await scratchRunbook('anchors', (t) => t.replace('## Section 9: Troubleshooting Guide', 'See [rollback](#\n\n## Section 9: Troubleshooting Guide'));
+    await waitForRunbookDiagnostics(doc.uri);
+    const line = lineOf(doc, 'See [rollback](#');
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, new vscode.Position(line, 'See [rollback](#'.length), '#');
+    const anchors = (list?.items ?? []).filter((i) => i.kind !== vscode.CompletionItemKind.Text).map((i) => labelOf(i).replace(/^#/, ''));
+    assert.ok(anchors.includes('section-2-architecture'), `no anchor section-2-architecture among ${anchors.slice(0, 20).join(' | ')}`);
+    const twice = anchors.filter((a, i) => anchors.indexOf(a) !== i);
+    assert.deepEqual(twice, [], 'anchors listed twice');
+  });
 });

@@ -29,13 +29,56 @@ export function needsCurrentDiagnostics(model: DocumentModel, diagnostics: Diagn
   return diagnostics.some((d) => isRunbookDiagnostic(d) && dataOf(d)?.version !== model.version);
 }
 
+/** Commands the host can attach to quick fixes, by id; each is left out when absent. */
+export interface ActionCommands {
+  /** Takes `[uri, range]` and selects the range in the editor (the server's `window/showDocument`). */
+  select?: string;
+}
+
+/** Unescaped `|` of a table row line. */
+function pipesOf(line: string): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < line.length; i++) {
+    if (line[i] === '\\') i++;
+    else if (line[i] === '|') out.push(i);
+  }
+  return out;
+}
+
+/**
+ * Where the cursor belongs after a fix that inserts one table row (such as a missing field's row): in
+ * its value cell, the second, with the cell's text selected so that typing replaces the template's
+ * example. A range of the text after the edit; undefined for any other fix.
+ */
+export function rowCursor(edits: readonly TextEdit[]): Range | undefined {
+  if (edits.length !== 1 || !isEmpty(edits[0].range)) return undefined;
+  const { range, newText } = edits[0];
+  const lines = newText.split(/\r\n|\n|\r/);
+  const rows = lines.flatMap((text, index) => (/^\s*\|.*\|\s*$/.test(text) ? [index] : []));
+  if (rows.length !== 1 || lines.some((text, index) => index !== rows[0] && text.trim() !== '')) return undefined;
+  const index = rows[0];
+  const text = lines[index];
+  const pipes = pipesOf(text);
+  if (pipes.length < 3) return undefined;
+  const cell = text.slice(pipes[1] + 1, pipes[2]);
+  const lead = cell.length - cell.trimStart().length;
+  const content = cell.trim();
+  // An empty cell: the cursor after its first space, where a person would type.
+  const from = pipes[1] + 1 + (content ? lead : Math.min(1, cell.length));
+  const to = content ? from + content.length : from;
+  const line = range.start.line + index;
+  const base = index === 0 ? range.start.character : 0;
+  return { start: { line, character: base + from }, end: { line, character: base + to } };
+}
+
 /**
  * Quick fixes of the runbook diagnostics in the request, plus "disable this rule here". A diagnostic of
  * an older version is matched to the current version's diagnostic of the same problem (see
  * `matchCurrent`), whose fixes and place are offered; one that matches none offers nothing, since its
- * problem is gone or has changed and the editor is about to receive the new diagnostics.
+ * problem is gone or has changed and the editor is about to receive the new diagnostics. With a
+ * `select` command, a fix that adds a table row puts the cursor into the row's value cell after its edit.
  */
-export function quickFixes(model: DocumentModel, diagnostics: Diagnostic[], current: readonly Diagnostic[] = []): CodeAction[] {
+export function quickFixes(model: DocumentModel, diagnostics: Diagnostic[], current: readonly Diagnostic[] = [], commands: ActionCommands = {}): CodeAction[] {
   const actions: CodeAction[] = [];
   const disabled = new Set<string>();
   const matched = matchCurrent(model, diagnostics.filter(isRunbookDiagnostic), current);
@@ -46,13 +89,17 @@ export function quickFixes(model: DocumentModel, diagnostics: Diagnostic[], curr
     if (!now) continue;
     const fixes = dataOf(now)?.fixes ?? [];
     fixes.forEach((fix, i) => {
-      actions.push({
+      const action: CodeAction = {
         title: fix.title,
         kind: CodeActionKind.QuickFix,
         diagnostics: [diagnostic],
         isPreferred: i === 0 && fixes.length === 1,
         edit: { changes: { [model.uri]: fix.edits } },
-      });
+      };
+      const cursor = commands.select ? rowCursor(fix.edits) : undefined;
+      // The editor applies the edit first, then runs the command.
+      if (cursor) action.command = { title: 'Go to the new cell', command: commands.select!, arguments: [model.uri, cursor] };
+      actions.push(action);
     });
     const rule = diagnostic.code;
     const key = `${rule}:${now.range.start.line}`;
