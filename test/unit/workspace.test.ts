@@ -287,9 +287,12 @@ test('runbook.server.insertSection inserts one missing section, the missing-sect
   assert.equal(result.applied, true);
   const change = client.appliedEdits.at(-1)!.documentChanges![0] as TextDocumentEdit;
   assert.equal(change.textDocument.uri, CHECKOUT);
-  assert.equal(change.edits.length, 1);
-  assert.match(change.edits[0].newText, /^## Section 8: Rollback Procedures/m);
-  assert.doesNotMatch(change.edits[0].newText, /## Section 9/);
+  // The section, and its entry in the table of contents.
+  const sections = change.edits.filter((e) => /^## /m.test(e.newText));
+  assert.equal(sections.length, 1);
+  assert.ok(change.edits.length <= 2);
+  assert.match(sections[0].newText, /^## Section 8: Rollback Procedures/m);
+  assert.doesNotMatch(sections[0].newText, /## Section 9/);
   const present = await client.request<{ applied: boolean; reason: string }>('workspace/executeCommand', { command: SERVER_COMMANDS.insertSection, arguments: [CHECKOUT, 'Architecture'] });
   assert.equal(present.applied, false);
 });
@@ -406,7 +409,9 @@ test('service: the summary of a draft, and of the draft with one section inserte
   const summary = service.summary(model, schema, diagnostics, TODAY);
   assert.equal(summary.text, '7/14 sections · 3 placeholders · review overdue');
   const edits = await service.insertSection(model, schema, 'Section 8: Rollback Procedures', TODAY);
-  assert.equal(edits.length, 1);
+  // The section and its table-of-contents entry.
+  assert.equal(edits.filter((e) => /^## /m.test(e.newText)).length, 1);
+  assert.ok(edits.length <= 2);
   const after = modelOf(applyEdits(draft, edits));
   const next = service.summary(after, schema, [], TODAY);
   assert.deepEqual(next.sections, { present: 8, expected: 14 });
