@@ -129,12 +129,12 @@ export class PortClient {
   }
 
   /** Waits until `check` gives a value, re-checking after each message from the server (never a fixed sleep). */
-  async until<T>(check: () => T | undefined, what: string, timeoutMs = 30_000): Promise<T> {
+  async until<T>(check: () => T | undefined, what: string, timeoutMs = 30_000, seen: () => string = () => ''): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const value = check();
       if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${seen()}`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, 250);
         this.waiters.push(() => {
@@ -150,6 +150,10 @@ export class PortClient {
    * document is checked again when the index learns its link targets, for the same version.
    */
   diagnosticsOf(uri: string, version: number, ready: (d: Published['diagnostics']) => boolean = () => true): Promise<Published['diagnostics']> {
-    return this.until(() => this.published.find((p) => p.uri === uri && p.version === version && ready(p.diagnostics))?.diagnostics, `diagnostics of ${uri} v${version}`);
+    const seen = () => {
+      const got = this.published.filter((p) => p.uri === uri).map((p) => `v${p.version}: ${[...new Set(p.diagnostics.map((d) => d.code))].join(' ') || 'none'}`);
+      return `; published for it: ${got.join('; ') || 'nothing'}; server log: ${this.logs.slice(-5).join(' | ') || 'empty'}`;
+    };
+    return this.until(() => this.published.find((p) => p.uri === uri && p.version === version && ready(p.diagnostics))?.diagnostics, `diagnostics of ${uri} v${version}`, 30_000, seen);
   }
 }

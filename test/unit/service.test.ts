@@ -194,3 +194,47 @@ test('service: an open runbook is checked without waiting for the index to analy
   const after = (await service.check(doc('runbooks/ledger.md', LINKS.text, 2)))!;
   assert.deepEqual(after.diagnostics.filter((d) => d.code === 'broken-link').map((d) => d.range), LINKS.ranges);
 });
+
+test('service: a link target whose analysis ends while the first check of an open runbook still runs re-checks that runbook', async () => {
+  const fs = workspace();
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let held!: () => void;
+  const holding = new Promise<void>((resolve) => (held = resolve));
+  let analysed!: () => void;
+  const alertDone = new Promise<void>((resolve) => (analysed = resolve));
+  const analyst = createRunbookService({ fs, clock: { today: () => TODAY } });
+  // The check reads the date after it has resolved the links: the held analysis is let go then, and the
+  // check pauses at its next checkpoint until that analysis has ended, before it records what it found
+  // (the race the browser server hit on github.dev).
+  let armed = false;
+  const clock = { today: () => (release(), (armed = true), TODAY) };
+  const service = createRunbookService({
+    fs,
+    clock,
+    checkpoint: () => (armed ? alertDone : undefined),
+    analyser: {
+      concurrency: 2,
+      analyse: async (u, text, editor, options, links) => {
+        if (u !== uri('alerts/high-latency.md')) return analyst.analyseFile(u, text, editor, options, links);
+        held();
+        await gate;
+        const result = await analyst.analyseFile(u, text, editor, options, links);
+        setTimeout(analysed, 0);
+        return result;
+      },
+    },
+  });
+  const rechecked: string[][] = [];
+  service.on({ recheck: (uris) => rechecked.push(uris) });
+  const indexing = service.setWorkspaceFolders([URI.file(W).toString()]);
+  await holding;
+  const first = service.check({ uri: uri('runbooks/ledger.md'), version: 1, getText: () => LINKS.text });
+  await alertDone;
+  const before = (await first)!;
+  assert.equal(before.diagnostics.filter((d) => d.code === 'broken-link').length, 1, 'the first check did not know the alert yet');
+  await indexing;
+  await waitFor(() => rechecked.some((u) => u.includes(uri('runbooks/ledger.md'))), 'a recheck of the open document');
+  const after = (await service.check(doc('runbooks/ledger.md', LINKS.text, 2)))!;
+  assert.deepEqual(after.diagnostics.filter((d) => d.code === 'broken-link').map((d) => d.range), LINKS.ranges);
+});

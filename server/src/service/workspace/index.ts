@@ -258,7 +258,7 @@ export class WorkspaceIndex {
     if (from && from.scheme !== 'untitled') {
       const keys = new Map<string, string>();
       for (const path of paths) if (!keys.has(path)) keys.set(path, this.policy.linkTarget(from, path).toString());
-      const answers = await Promise.all([...keys].map(async ([path, key]) => [path, key === fromKey && outline ? asTarget(key, outline) : await this.target(key, wait)] as const));
+      const answers = await Promise.all([...keys].map(async ([path, key]) => [path, key === fromKey && outline ? asTarget(key, outline) : await this.target(key, wait, fromUri)] as const));
       for (const [path, answer] of answers) found.set(path, answer);
       for (const key of keys.values()) targets.add(key);
     }
@@ -270,7 +270,7 @@ export class WorkspaceIndex {
    * knew of it before, or that it cannot tell yet: an open document is checked again when the target's
    * outline arrives (targetChanged), rather than waiting behind the index's queue.
    */
-  private async target(key: string, wait: boolean): Promise<LinkTarget | 'missing' | undefined> {
+  private async target(key: string, wait: boolean, fromUri?: string): Promise<LinkTarget | 'missing' | undefined> {
     if ((this.urgent.has(key) || this.background.has(key)) && !this.pending.has(key) && !this.open.has(key)) {
       this.urgent.delete(key);
       this.background.delete(key);
@@ -279,7 +279,11 @@ export class WorkspaceIndex {
     const pending = this.pending.get(key);
     if (pending) {
       if (!wait && !pending.outline) {
+        // The linking document is checked again when the outline arrives. targetChanged alone would miss
+        // it when the analysis ends while this first check of the document still runs (it finds the
+        // document's links only in the analysis that check records).
         const known = this.open.get(key) ?? this.files.get(key);
+        if (fromUri) void pending.announced.then((o) => o && outlineKey(o) !== outlineKey(known?.outline) && this.host.recheckOpen([fromUri]));
         return known ? asTarget(known.uri, known.outline) : undefined;
       }
       const outline = pending.outline ?? (await pending.announced);
