@@ -109,8 +109,8 @@ test('a team template: the alert runbook is checked against Meaning/Impact/Diagn
   const schema = compileTemplate(ALERT_TEMPLATE, 'alert.md');
   const diagnostics = await lint(readFileSync(alertDoc, 'utf8'), { schema, uri: pathToFileURL(alertDoc).href });
   const byRule = (rule: string) => diagnostics.filter((d) => d.code === rule).map((d) => d.message);
-  assert.deepEqual(byRule('missing-section'), ['Missing section "Mitigation" (template: "Mitigation"); it belongs after "Diagnosis".']);
-  assert.deepEqual(byRule('missing-field'), ['Field "Dashboard" is missing from the "Diagnosis" table.']);
+  assert.deepEqual(byRule('missing-section'), ['Missing section "Mitigation" (template: "Mitigation"); the fix inserts it after section "Diagnosis".']);
+  assert.deepEqual(byRule('missing-field'), ['Field "Dashboard" is missing from the "Diagnosis" table; the fix adds it before the "Severity" row.']);
   assert.match(byRule('invalid-value')[0], /"Severity" is "SEV-9"; the template allows SEV-1, SEV-2, SEV-3, SEV-4/);
   // Impact still holds only the template's placeholder: one unfilled finding, the placeholder waits.
   assert.deepEqual(byRule('empty-section'), ['Section "Impact" is unfilled: it still holds only the template\'s guidance and placeholders (reported one by one once you start filling it).']);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { edit, example, expectAt, lint, lintRule, marked } from '../support/lint';
+import { edit, example, expectAt, fixAll, lint, lintRule, marked } from '../support/lint';
 
 // Each rule: the clean example is where it stays silent; one edit of it is where it fires, at the
 // marked place. Markers: «...» an expected range, ‸ an expected insertion point.
@@ -15,12 +15,21 @@ test('the clean example runbook gets no diagnostic at all', async () => {
 
 const rollback = example.slice(example.indexOf('## Section 8: Rollback Procedures'), example.indexOf('## Section 9: Troubleshooting Guide'));
 
-test('missing-section fires at the place the section belongs, for every missing section', async () => {
-  const doc = edit(example, rollback, '‸');
-  const [d] = await expectAt(doc, 'missing-section', /Missing section "Rollback Procedures".*after "Incident Response"/);
+test('missing-section fires on the heading of the section it goes after, saying where the fix inserts it', async () => {
+  const doc = edit(edit(example, rollback, ''), '## Section 7: Incident Response', '## «Section 7: Incident Response»');
+  const [d] = await expectAt(doc, 'missing-section', /^Missing section "Rollback Procedures" \(template: "Section 8: Rollback Procedures"\); the fix inserts it after section "Incident Response"\.$/);
   assert.equal(d.severity, 1);
-  const two = edit(edit(example, rollback, '‸'), example.slice(example.indexOf('## Appendix')), '‸');
-  await expectAt(two, 'missing-section');
+  // The last section goes after the one before it: on that heading, not on the empty line after the end.
+  const appendix = example.slice(example.indexOf('## Appendix'));
+  await expectAt(edit(edit(example, appendix, ''), '## Section 11: Change Log', '## «Section 11: Change Log»'), 'missing-section', /the fix inserts it after section "Change Log"/);
+  // The first section goes before every present one: on the title.
+  const info = example.slice(example.indexOf('## Document Information'), example.indexOf('## Table of Contents'));
+  const title = example.slice(2, example.indexOf('\n'));
+  await expectAt(edit(edit(example, info, ''), `# ${title}`, `# «${title}»`), 'missing-section', /"Document Information".*the fix inserts it before section "Table of Contents"/);
+  // The fix still inserts the section at its place, before Section 9.
+  const fixed = await fixAll(edit(example, rollback, ''));
+  assert.equal(fixed.indexOf('## Section 8: Rollback Procedures') < fixed.indexOf('## Section 9: Troubleshooting Guide'), true);
+  assert.equal(fixed.indexOf('## Section 8: Rollback Procedures') > fixed.indexOf('## Section 7: Incident Response'), true);
 });
 
 test('missing-section accepts "## 8. Rollback Procedures" and "## rollback procedure" as the section', async () => {
@@ -28,11 +37,12 @@ test('missing-section accepts "## 8. Rollback Procedures" and "## rollback proce
   assert.deepEqual(await lintRule(edit(example, '## Section 8: Rollback Procedures', '## rollback procedure'), 'missing-section'), []);
 });
 
-test('missing-subsection fires inside a present section, before the next subsection', async () => {
+test("missing-subsection fires on its section's heading, saying where the fix inserts it", async () => {
   const verification = example.slice(example.indexOf('### 8.5 Rollback Verification'), example.indexOf('## Section 9'));
-  await expectAt(edit(example, verification, '‸'), 'missing-subsection', /"Rollback Procedures" is missing subsection "Rollback Verification"/);
+  const heading = (doc: string) => edit(doc, '## Section 8: Rollback Procedures', '## «Section 8: Rollback Procedures»');
+  await expectAt(heading(edit(example, verification, '')), 'missing-subsection', /^Section "Rollback Procedures" is missing subsection "Rollback Verification" \(template: "8\.5 Rollback Verification"\); the fix inserts it after subsection "Database Rollback"\.$/);
   const matrix = example.slice(example.indexOf('### 8.2 Rollback Decision Matrix'), example.indexOf('### 8.3 Application Rollback'));
-  await expectAt(edit(example, matrix, '‸'), 'missing-subsection', /Rollback Decision Matrix/);
+  await expectAt(heading(edit(example, matrix, '')), 'missing-subsection', /Rollback Decision Matrix.*after subsection "When to Rollback"/);
 });
 
 test('missing-subsection ignores example headings such as #### Issue: and #### Step 1:', async () => {
@@ -51,8 +61,9 @@ test('duplicate-section fires on the second occurrence', async () => {
   await expectAt(doc, 'duplicate-section', /already at line 704/);
 });
 
-test('missing-field fires at the row where the field belongs, in template order', async () => {
-  await expectAt(edit(example, '| **Owner** | Priya Raman (Engineering Manager, Payments) |\n', '‸'), 'missing-field', /Field "Owner" is missing from the "Document Information" table/);
+test('missing-field fires on the header row of its table, saying where the fix adds it', async () => {
+  const header = (doc: string) => edit(doc, '| Field | Value |', '«| Field | Value |»');
+  await expectAt(header(edit(example, '| **Owner** | Priya Raman (Engineering Manager, Payments) |\n', '')), 'missing-field', /^Field "Owner" is missing from the "Document Information" table; the fix adds it after the "Last Updated" row\.$/);
 });
 
 test('empty-field fires on an empty field value and an empty cell of a filled row', async () => {
@@ -150,4 +161,29 @@ test('suppression comments silence the next line, a block, or the file; unknown 
   assert.equal((await lintRule(next, 'broken-link')).length, 1);
   assert.deepEqual(await lintRule(nextOff, 'broken-link'), []);
   await expectAt(edit(example, '## Document Information\n', '## Document Information\n<!-- runbook-disable «no-such-rule» -->\n'), 'suppression', /Unknown rule "no-such-rule"/);
+});
+
+test('on the bundled draft every missing section, subsection and field is reported on a line with text, at the heading or header row named', async () => {
+  const draft = readFileSync(new URL('../../examples/runbooks/checkout-worker.md', import.meta.url), 'utf8');
+  const lines = draft.split('\n');
+  const missing = (await lint(draft)).filter((d) => /^missing-(section|subsection|field)$/.test(String(d.code)));
+  assert.ok(missing.length >= 10, `${missing.length} missing parts`);
+  const places = missing.map((d) => {
+    const line = lines[d.range.start.line];
+    assert.equal(d.range.start.line, d.range.end.line, d.message);
+    assert.ok(d.range.end.character > d.range.start.character, `an empty range: ${d.message}`);
+    assert.ok(line.trim() !== '', `on an empty line: ${d.message}`);
+    return { code: d.code, line, next: lines[d.range.start.line + 1] ?? '', message: d.message };
+  });
+  // A missing section is on the heading of the section it goes after, which its message names.
+  for (const p of places.filter((p) => p.code === 'missing-section')) {
+    const after = /the fix inserts it after section "([^"]+)"/.exec(p.message)?.[1];
+    assert.ok(after && p.line.startsWith('## ') && p.line.includes(after), `${p.message} on "${p.line}"`);
+  }
+  // A missing subsection on its section's heading; a missing field on the header row of its table.
+  for (const p of places.filter((p) => p.code === 'missing-subsection')) {
+    const section = /^Section "([^"]+)"/.exec(p.message)![1];
+    assert.ok(p.line.startsWith('## ') && p.line.includes(section), `${p.message} on "${p.line}"`);
+  }
+  for (const p of places.filter((p) => p.code === 'missing-field')) assert.ok(p.line.startsWith('|') && /^\|[-:| ]+\|$/.test(p.next.trim()), `${p.message} on "${p.line}"`);
 });

@@ -59,7 +59,7 @@ test('service: the index holds the runbooks only: globs, an override template, f
   // The alert follows the team's template through the override; the front matter chooses it too.
   const alert = service.workspaceSummary([uri('alerts/high-latency.md')]).runbooks[0].summary;
   assert.deepEqual(alert.sections, { present: 1, expected: 2 });
-  assert.deepEqual(published.get(uri('alerts/high-latency.md'))?.map((d) => d.message), ['Missing section "Mitigation" (template: "Mitigation"); it belongs after "Meaning".']);
+  assert.deepEqual(published.get(uri('alerts/high-latency.md'))?.map((d) => d.message), ['Missing section "Mitigation" (template: "Mitigation"); the fix inserts it after section "Meaning".']);
   assert.deepEqual(service.workspaceSummary([uri('notes/on-call.md')]).runbooks[0].summary.sections, { present: 1, expected: 2 });
   assert.deepEqual(published.get(uri('services/payments-runbook.md')), []);
   assert.equal(published.has(uri('README.md')), false);

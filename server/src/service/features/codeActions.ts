@@ -5,7 +5,7 @@ import { applyEdits, diffEdits, uniqueEdits } from '../edits';
 import type { OffsetEdit } from '../rules/types';
 import type { RunbookSettings } from '../settings';
 import type { TemplateSchema } from '../template/schema';
-import { closeOpenBlocks, findingsOf, type DiagnosticData, type IsCancelled } from './diagnostics';
+import { INSERTIONS, closeOpenBlocks, findingsOf, type DiagnosticData, type IsCancelled } from './diagnostics';
 
 /** The code action kind of "fix all runbook problems", runnable on save (`editor.codeActionsOnSave`). */
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.runbook`;
@@ -122,8 +122,9 @@ const overlaps = (a: Range, b: Range) => before(a.start, b.end) && before(b.star
  * problem is, in this order:
  * - the same rule with the same message (a message names its section, field or value), on a line whose
  *   text and the text above are unchanged first, then the nearest;
- * - for something missing, the one current diagnostic of the rule whose fix inserts the same thing (its
- *   message may name a neighbour that the edit changed);
+ * - for something missing, the one current diagnostic of the rule whose fix inserts the same thing,
+ *   wherever it is now (it sits on a neighbour's heading, and its message names that neighbour, which
+ *   the edit may have changed);
  * - for a problem at a piece of text, the same rule over that text, which the person may be typing in.
  * Each current diagnostic answers one old one, so a fix never goes to another problem.
  */
@@ -161,12 +162,13 @@ function matchCurrent(model: DocumentModel, diagnostics: (Diagnostic & { code: s
   const titles = (d: Diagnostic) => (dataOf(d)?.fixes ?? []).map((f) => f.title).join('\n');
   for (const d of stale) {
     const wanted = titles(d);
-    if (matched.has(d) || !isEmpty(d.range) || wanted === '') continue;
+    if (matched.has(d) || !INSERTIONS.has(d.code) || wanted === '') continue;
     const same = current.filter((c) => c.code === d.code && titles(c) === wanted);
-    if (same.length === 1 && candidates(d).includes(same[0])) take(d, same[0]);
+    if (same.length === 1 && !taken.has(same[0])) take(d, same[0]);
   }
   for (const d of stale) {
-    if (matched.has(d) || isEmpty(d.range)) continue;
+    // Something missing is the same problem only by what its fix inserts (above): another missing part on the same heading is not.
+    if (matched.has(d) || isEmpty(d.range) || INSERTIONS.has(d.code)) continue;
     const { shift } = window(d);
     take(d, candidates(d).find((c) => !isEmpty(c.range) && (overlaps(c.range, d.range) || overlaps(c.range, shifted(d.range, shift)))));
   }

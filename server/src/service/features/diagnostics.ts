@@ -143,7 +143,7 @@ export async function closeOpenBlocks(model: DocumentModel, schema: TemplateSche
 }
 
 /** Rules that report something missing at the place it would be inserted, which depends on what is around: the same problem has the same message anywhere. */
-const INSERTIONS = new Set<string>(['missing-section', 'missing-subsection', 'missing-field']);
+export const INSERTIONS: ReadonlySet<string> = new Set(['missing-section', 'missing-subsection', 'missing-field']);
 
 /** What makes two findings the same problem in the document and in its closed view: elsewhere the same message at the same place. */
 function problemKey(finding: Finding, start: number): string {

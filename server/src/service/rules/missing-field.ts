@@ -60,11 +60,16 @@ export const missingField: Rule = {
           const eol = model.lines.eol;
           const row = `| ${styledFieldName(match, table, field)} | ${field.example} |${eol}`;
           const newText = offset >= model.text.length && !endsWithBreak(model.text) ? eol + row : row;
+          // Reported on the table's header row, where the eye is, not on the line the row would go on.
+          const header = model.lines.positionAt(table.header.start).line;
+          const headerText = model.lines.lineText(header);
+          const rowName = (r: { cells: { text: string }[] }) => r.cells[0]?.text.replace(/\*\*|__/g, '').trim();
+          const where = previous ? `after the "${rowName(previous)}" row` : next ? `before the "${rowName(next)}" row` : 'as its last row';
           findings.push({
             rule: 'missing-field',
-            start: offset,
-            end: offset,
-            message: `Field "${field.name}" is missing from the "${sectionSpec.title}" table.`,
+            start: model.lines.lineStarts[header] + (headerText.length - headerText.trimStart().length),
+            end: model.lines.lineStarts[header] + headerText.trimEnd().length,
+            message: `Field "${field.name}" is missing from the "${sectionSpec.title}" table; the fix adds it ${where}.`,
             // A row goes before anything else inserted at the same place (a section after the table's end): it belongs to the table.
             fixes: [{ title: `Add the "${field.name}" row`, edits: [{ start: offset, end: offset, newText, order: -100 }], safe: stray === undefined }],
             related: stray !== undefined ? [strayRow(model, stray)] : undefined,

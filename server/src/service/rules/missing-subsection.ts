@@ -2,7 +2,7 @@ import type { Section } from '../model/document';
 import { parentOf } from '../match';
 import type { SectionSpec } from '../template/schema';
 import type { Finding, Rule } from './types';
-import { blockName, insertionOffset, relatedToBlock, unclosedAt } from './util';
+import { blockName, insertionOffset, missingPlace, relatedToBlock, unclosedAt } from './util';
 import { sectionFix } from './sections';
 
 export const missingSubsection: Rule = {
@@ -20,12 +20,14 @@ export const missingSubsection: Rule = {
         }
         if (child.optional || match.swallowed.has(child)) return;
         const offset = insertionOffset(model, spec.children, index, match, section);
+        // Reported on its section's heading, not on the heading of the section after it.
+        const place = missingPlace(model, spec.children, index, match, section, offset, schema.sectionDepth);
         const open = unclosedAt(match, offset);
         findings.push({
           rule: 'missing-subsection',
-          start: offset,
-          end: offset,
-          message: `Section "${spec.title}" is missing subsection "${child.title}" (template: "${child.heading}").`,
+          start: place.start,
+          end: place.end,
+          message: `Section "${spec.title}" is missing subsection "${child.title}" (template: "${child.heading}"); the fix inserts it ${place.where}.`,
           fixes: [sectionFix(model, schema, match, child, section, offset, -child.depth)],
           related: open ? [relatedToBlock(model, open, `The document ends inside this ${blockName(open.block)}; the fix closes it before inserting.`)] : undefined,
         });

@@ -75,6 +75,40 @@ export function skipBlankLines(model: DocumentModel, offset: number): number {
   return model.lines.lineText(line).trim() === '' ? model.text.length : start;
 }
 
+/**
+ * Where a missing part of the template is reported, on a line with text the eye is on, and how its
+ * message says where the fix inserts it. The place follows `insertionOffset`: a missing section on the
+ * heading of the section it goes after (or the document's title when it goes before every section), a
+ * missing subsection on its section's heading. Without a heading the first line with text holds it, and
+ * an empty document the insertion point.
+ */
+export function missingPlace(model: DocumentModel, siblings: SectionSpec[], index: number, match: Match, parent: Section | undefined, offset: number, sectionDepth: number): { start: number; end: number; where: string } {
+  const present = (spec: SectionSpec) => (match.sections.get(spec) ?? []).find((s) => parentOf(match, s) === parent);
+  const kind = parent ? 'subsection' : 'section';
+  let found: { where: string; anchor: Section } | undefined;
+  for (let j = index - 1; j >= 0 && !found; j--) {
+    const s = present(siblings[j]);
+    if (s) found = { where: `after ${kind} "${siblings[j].title}"`, anchor: s };
+  }
+  for (let j = index + 1; j < siblings.length && !found; j++) {
+    const s = present(siblings[j]);
+    if (s) found = { where: `before ${kind} "${siblings[j].title}"`, anchor: s };
+  }
+  const heading = (h: { textStart: number; textEnd: number }) => ({ start: h.textStart, end: Math.max(h.textStart, h.textEnd) });
+  if (parent) return { ...heading(parent.heading), where: found?.where ?? 'at the end of the section' };
+  const title = model.headings.find((h) => h.depth < sectionDepth && h.textEnd > h.textStart && h.start < (found?.anchor.start ?? model.text.length));
+  // Before every present section: on the title, which it follows.
+  if (found) return { ...heading(found.where.startsWith('before') && title ? title : found.anchor.heading), where: found.where };
+  if (title) return { ...heading(title), where: 'at the end of the document' };
+  for (let line = 0; line < model.lines.lineCount; line++) {
+    const text = model.lines.lineText(line);
+    if (text.trim() === '') continue;
+    const start = model.lines.lineStarts[line] + (text.length - text.trimStart().length);
+    return { start, end: model.lines.lineStarts[line] + text.trimEnd().length, where: 'at the end of the document' };
+  }
+  return { start: offset, end: offset, where: 'at the end of the document' };
+}
+
 /** Where a missing template section goes: after the closest earlier sibling present, else before the closest later one. */
 export function insertionOffset(model: DocumentModel, siblings: SectionSpec[], index: number, match: Match, parent: Section | undefined): number {
   const present = (spec: SectionSpec) => (match.sections.get(spec) ?? []).find((s) => parentOf(match, s) === parent);
