@@ -173,6 +173,26 @@ describe('an editor that can show a document with a selection (window/showDocume
     assert.equal(line.slice(request.selection!.start.character, request.selection!.end.character), '[Name/Role]');
   });
 
+  test('the insert-section quick fix, asked on the heading the section goes after, puts the cursor on the inserted heading', async () => {
+    const uri = 'file:///work/examples/runbooks/quick-insert-runbook.md';
+    const text = edit(example, example.slice(example.indexOf('## Section 8: Rollback Procedures'), example.indexOf('## Section 9: Troubleshooting Guide')), '');
+    await editor.open(uri, text);
+    const missing = (await editor.diagnosticsOf(uri, 1)).find((d) => d.code === 'missing-section')!;
+    assert.equal(text.split('\n')[missing.range.start.line], '## Section 7: Incident Response');
+    const actions = await editor.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: missing.range, context: { diagnostics: [missing] } });
+    const insert = actions.find((a) => a.title === 'Insert section "Rollback Procedures" from the template')!;
+    assert.equal(insert.command?.command, SERVER_COMMANDS.select);
+    const edited = applyTextEdits(text, insert.edit!.changes![uri]);
+    await editor.change(uri, 2, edited);
+    assert.equal(await editor.request<boolean>('workspace/executeCommand', { command: insert.command!.command, arguments: insert.command!.arguments }), true);
+    const shown = editor.shownDocuments.at(-1)!;
+    assert.equal(edited.split('\n')[shown.selection!.start.line], '## Section 8: Rollback Procedures');
+    assert.deepEqual(shown.selection!.start, shown.selection!.end);
+    assert.equal(shown.selection!.start.character, 0);
+    // The disable action has no command; it edits the line it names.
+    assert.equal(actions.find((a) => a.title.startsWith('Disable'))?.command, undefined);
+  });
+
   test('Insert Section puts the cursor on the inserted heading', async () => {
     const uri = 'file:///work/examples/runbooks/insert-one-runbook.md';
     const text = edit(example, example.slice(example.indexOf('## Section 8: Rollback Procedures'), example.indexOf('## Section 9: Troubleshooting Guide')), '');

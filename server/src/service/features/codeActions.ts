@@ -6,6 +6,8 @@ import type { OffsetEdit } from '../rules/types';
 import type { RunbookSettings } from '../settings';
 import type { TemplateSchema } from '../template/schema';
 import { INSERTIONS, closeOpenBlocks, findingsOf, type DiagnosticData, type IsCancelled } from './diagnostics';
+import { insertedHeadingOffset } from './commands';
+import { LineIndex } from '../model/text';
 
 /** The code action kind of "fix all runbook problems", runnable on save (`editor.codeActionsOnSave`). */
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.runbook`;
@@ -71,12 +73,23 @@ export function rowCursor(edits: readonly TextEdit[]): Range | undefined {
   return { start: { line, character: base + from }, end: { line, character: base + to } };
 }
 
+/** Where the first heading that the edits insert starts in the edited text; undefined when they insert none. */
+export function headingCursor(model: DocumentModel, edits: readonly TextEdit[]): Range | undefined {
+  if (!edits.some((e) => /^ {0,3}#{1,6}[ \t]/m.test(e.newText))) return undefined;
+  const offsets = edits.map((e) => ({ start: model.lines.offsetAt(e.range.start), end: model.lines.offsetAt(e.range.end), newText: e.newText }));
+  const at = insertedHeadingOffset(offsets);
+  if (at === undefined) return undefined;
+  const edited = new LineIndex(applyEdits(model.text, offsets));
+  return edited.range(at, at);
+}
+
 /**
  * Quick fixes of the runbook diagnostics in the request, plus "disable this rule here". A diagnostic of
  * an older version is matched to the current version's diagnostic of the same problem (see
  * `matchCurrent`), whose fixes and place are offered; one that matches none offers nothing, since its
  * problem is gone or has changed and the editor is about to receive the new diagnostics. With a
- * `select` command, a fix that adds a table row puts the cursor into the row's value cell after its edit.
+ * `select` command, a fix that adds a table row puts the cursor into the row's value cell after its edit,
+ * and one that inserts a section or subsection on the start of its heading.
  */
 export function quickFixes(model: DocumentModel, diagnostics: Diagnostic[], current: readonly Diagnostic[] = [], commands: ActionCommands = {}): CodeAction[] {
   const actions: CodeAction[] = [];
@@ -96,9 +109,12 @@ export function quickFixes(model: DocumentModel, diagnostics: Diagnostic[], curr
         isPreferred: i === 0 && fixes.length === 1,
         edit: { changes: { [model.uri]: fix.edits } },
       };
-      const cursor = commands.select ? rowCursor(fix.edits) : undefined;
+      const cell = commands.select ? rowCursor(fix.edits) : undefined;
+      // A section goes after the one whose heading holds the problem, often below the screen: the cursor goes to it.
+      const heading = commands.select && !cell ? headingCursor(model, fix.edits) : undefined;
       // The editor applies the edit first, then runs the command.
-      if (cursor) action.command = { title: 'Go to the new cell', command: commands.select!, arguments: [model.uri, cursor] };
+      if (cell) action.command = { title: 'Go to the new cell', command: commands.select!, arguments: [model.uri, cell] };
+      else if (heading) action.command = { title: 'Go to the inserted heading', command: commands.select!, arguments: [model.uri, heading] };
       actions.push(action);
     });
     const rule = diagnostic.code;
