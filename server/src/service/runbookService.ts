@@ -131,6 +131,14 @@ function linkPaths(model: DocumentModel): string[] {
 
 const outlineOf = (model: DocumentModel): Outline => ({ headings: outlineHeadings(model), anchors: model.anchors });
 
+/**
+ * What the index keeps of a file analysed in this thread, as flat copies (as an analyser thread's come):
+ * a heading's text or a message is often a slice of the file's text, and would keep all of it alive.
+ */
+function keepable(result: FileResult): FileResult {
+  return { ...result, outline: structuredClone(result.outline), analysis: result.analysis && structuredClone(result.analysis) };
+}
+
 /** What the index keeps of a checked runbook. */
 function analysisOf(summary: RunbookSummary, sectionDepth: number, diagnostics: Diagnostic[], publish: boolean, template: string, linkTargets: ReadonlySet<string>): Analysis {
   return { title: summary.title, sectionDepth, summary, problems: reportProblems(diagnostics), publish, template, linkTargets };
@@ -168,7 +176,8 @@ export class RunbookService {
     this.logger = options.logger ?? silentLogger;
     this.clock = options.clock ?? systemClock;
     this.checkpoint = options.checkpoint ?? (() => undefined);
-    this.analyser = options.analyser ?? { concurrency: 1, analyse: (uri, text, editor, opts, links) => this.analyseFile(uri, text, editor, opts, links) };
+    // In this thread the kept parts are copied: their strings would otherwise be slices of the file's text and hold all of it.
+    this.analyser = options.analyser ?? { concurrency: 1, analyse: async (uri, text, editor, opts, links) => keepable(await this.analyseFile(uri, text, editor, opts, links)) };
     const analyser = () => this.analyser;
     this.policy = new Policy({
       fs: options.fs,
@@ -427,7 +436,7 @@ export class RunbookService {
   /** Headings and anchors of a file that links point at, whether Runbook Tools checks it or not (within the size limit). */
   private async outlineClosed(uri: string, text: string): Promise<Outline> {
     const editor = await this.editorSettings(this.scopeOf(uri));
-    return this.policy.tooLarge(text, editor) ? WorkspaceIndex.emptyOutline : outlineOf(this.engine.parseDetached({ uri, version: 0, getText: () => text }));
+    return this.policy.tooLarge(text, editor) ? WorkspaceIndex.emptyOutline : structuredClone(outlineOf(this.engine.parseDetached({ uri, version: 0, getText: () => text })));
   }
 
   /** A template cannot be read: the host tells the person. */
