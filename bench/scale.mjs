@@ -1,6 +1,6 @@
 // The scale part of `npm run bench` (f): a generated workspace of many runbooks, checked by
 // markdownlint-cli2, by runbook-lint (cold, and with --cache unchanged and after one change) and
-// indexed by the language server while a person works on an open runbook. Every figure is a ratio
+// indexed by the language server, alone and while a person works on an open runbook. Every figure is a ratio
 // against another measured in the same run, or a count; the request latencies and memory are absolute
 // figures of this machine, printed with the load average.
 import { spawn } from 'node:child_process';
@@ -93,7 +93,12 @@ function checkedOf(stderr) {
  * The language server indexes the workspace while a person works on one of its runbooks: hover,
  * completion, code actions and an edit (its diagnostics) in turn, one after the other, each timed.
  */
-export async function measureServer({ dir, paths, server, today, log }) {
+/**
+ * The language server on the workspace: it starts, a runbook is opened, and the index runs. With
+ * `work`, a person works on the open runbook all along (hover, completion, code action, a keystroke
+ * each round) and each answer is timed; without it, the index runs alone, as when a workspace is opened.
+ */
+export async function measureServer({ dir, paths, server, today, log, work = true }) {
   const rpc = createRequire(import.meta.url)('vscode-jsonrpc/node');
   const child = spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, RUNBOOK_TODAY: today } });
   const connection = rpc.createMessageConnection(new rpc.StreamMessageReader(child.stdout), new rpc.StreamMessageWriter(child.stdin));
@@ -155,6 +160,15 @@ export async function measureServer({ dir, paths, server, today, log }) {
       if (process.env.BENCH_TRACE) process.stderr.write(`${kind} ${(performance.now() - s).toFixed(0)} ms at ${(s - t0).toFixed(0)}\n`);
     };
     let column = 0;
+    if (!work) {
+      for (const deadline = performance.now() + 20 * 60_000; !indexed; await sleep(100)) if (performance.now() > deadline) throw new Error('the index did not finish in 20 minutes');
+      const indexMs = indexed.at - t0;
+      await sleep(1000);
+      const indexedMb = rssMb(child.pid);
+      log('  waiting for the analyser threads to stop (30 s)');
+      await sleep(33_000);
+      return { runbooks: indexed.runbooks, indexMs, openDiagnosticsMs, idleMb, indexedMb, settledMb: rssMb(child.pid) };
+    }
     // Requests go on until the index is done, and for at least a few rounds.
     for (let round = 0; !indexed || round < 3; round++) {
       if (performance.now() - t0 > 20 * 60_000) throw new Error('the index did not finish in 20 minutes');
@@ -205,13 +219,17 @@ export async function measureScale({ out, count, cli, cli2, server, today, runs,
   const markdown = readdirSync(dir, { recursive: true }).filter((f) => String(f).endsWith('.md')).length;
   log(`scale: ${count} runbooks (${markdown} Markdown files), ${(bytes / 2 ** 20).toFixed(1)} MB`);
   const linters = await measureLinters({ dir, paths, cli, cli2, cacheFile: join(out, 'scale.runbooklintcache'), today, runs, log });
-  log('  language server: index while a runbook is worked on');
+  log('  language server: the index alone, a runbook open');
+  const alone = await measureServer({ dir, paths, server, today, log, work: false });
+  log('  language server: the index while a person works on the open runbook');
   const index = await measureServer({ dir, paths, server, today, log });
-  const row = { runbooks: count, markdownFiles: markdown, bytes, ...linters, server: index };
-  row.indexVsCli2 = index.indexMs / linters.markdownlintCli2Ms;
-  row.indexVsCli = index.indexMs / linters.cliMs;
+  const row = { runbooks: count, markdownFiles: markdown, bytes, ...linters, server: index, alone };
+  row.indexVsCli2 = alone.indexMs / linters.markdownlintCli2Ms;
+  row.indexVsCli = alone.indexMs / linters.cliMs;
+  row.workedIndexVsCli = index.indexMs / linters.cliMs;
   row.cliVsCli2 = linters.cliMs / linters.markdownlintCli2Ms;
   row.cacheUnchangedVsCold = linters.cacheUnchangedMs / linters.cliMs;
-  row.rssOverIdleMb = index.settledMb - index.idleMb;
+  row.rssOverIdleMb = alone.settledMb - alone.idleMb;
+  row.workedRssOverIdleMb = index.settledMb - index.idleMb;
   return row;
 }

@@ -198,7 +198,7 @@ export function registerRunbooksView(context: vscode.ExtensionContext, client: L
       provideFileDecoration: (uri) => (uri.scheme === MISSING_SCHEME ? { color: new vscode.ThemeColor('disabledForeground') } : undefined),
     }),
     vscode.commands.registerCommand(INSERT_SECTION_COMMAND, async (target?: SectionNode | string, title?: string) => {
-      const uri = typeof target === 'string' ? target : (target?.uri ?? vscode.window.activeTextEditor?.document.uri.toString());
+      const uri = typeof target === 'string' ? target : (target?.uri ?? markdownEditor()?.document.uri.toString());
       const name = typeof target === 'string' ? title : (target?.section.title ?? (uri && (await pickMissingSection(client, uri))));
       if (!uri || !name) return;
       // Open it first, so the edit lands in an editor where it can be reviewed and undone; the server
@@ -228,6 +228,17 @@ export function registerRunbooksView(context: vscode.ExtensionContext, client: L
 }
 
 /** A quick pick of the runbook's missing sections, in template order; the title picked. */
+/**
+ * The Markdown editor a command without a document acts on: the active one, or, when something else has
+ * the focus (a walkthrough, the Runbooks view, a webview), the one Markdown editor on screen.
+ */
+function markdownEditor(): vscode.TextEditor | undefined {
+  const active = vscode.window.activeTextEditor;
+  if (active) return active;
+  const visible = vscode.window.visibleTextEditors.filter((e) => e.document.languageId === 'markdown');
+  return visible.length === 1 ? visible[0] : undefined;
+}
+
 async function pickMissingSection(client: LanguageClient, uri: string): Promise<string | undefined> {
   const result = await client.sendRequest<WorkspaceSummary>(WORKSPACE_SUMMARY_REQUEST, { uris: [uri] } satisfies WorkspaceSummaryParams);
   const missing = result.runbooks[0]?.summary.outline.filter((s) => !s.present) ?? [];
@@ -237,7 +248,8 @@ async function pickMissingSection(client: LanguageClient, uri: string): Promise<
   }
   const picked = await vscode.window.showQuickPick(
     missing.map((s) => ({ label: s.title, description: s.heading === s.title ? undefined : s.heading })),
-    { title: 'Insert Section from Template', placeHolder: 'A missing section of this runbook, inserted at its place' },
+    // Kept open when the focus moves: a walkthrough's button starts it, and the walkthrough re-renders its step meanwhile.
+    { title: 'Insert Section from Template', placeHolder: 'A missing section of this runbook, inserted at its place', ignoreFocusOut: true },
   );
   return picked?.label;
 }
