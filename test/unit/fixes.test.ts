@@ -382,3 +382,16 @@ test('fix-all and Insert All Missing Sections never increase the number of probl
     assert.ok((await lint(inserted)).length <= before, `Insert All: ${(await lint(inserted)).length} problems after, ${before} before`);
   }
 });
+
+test('a section whose heading is lost, with its first subsection at the end of the document: the subsections it lacks go after that one, before the sections fix-all inserts there (fuzz seed 105)', async () => {
+  const doc = '# System Runbook: Ledger\n\n### 7.1 Severity Levels\n\nSEV-1 pages.\n';
+  const once = await fixAll(doc);
+  const headings = once.split('\n').filter((l) => /^#{2,3} /.test(l));
+  const at = (h: string) => {
+    assert.equal(headings.filter((x) => x === h).length, 1, `"${h}" once in:\n${headings.join('\n')}`);
+    return headings.indexOf(h);
+  };
+  const order = ['## Section 7: Incident Response', '### 7.1 Severity Levels', '### 7.2 Incident Response Steps', '### 7.3 Incident Communication Templates', '### 7.4 Post-Incident Review Template', '## Section 8: Rollback Procedures', '## Appendix'].map(at);
+  assert.deepEqual([...order].sort((a, b) => a - b), order, headings.join('\n'));
+  assert.equal(await fixAll(once), once, 'a second run changes nothing');
+});

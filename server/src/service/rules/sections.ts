@@ -32,7 +32,8 @@ export function sectionFix(model: DocumentModel, schema: TemplateSchema, match: 
       if (c.optional || there.has(c.key)) return [];
       const next = spec.children.slice(i + 1).map((n) => there.get(n.key)).find((s) => s);
       const at = next ? next.heading.start : skipBlankLines(model, nextLineStart(model, last.end));
-      return [{ ...insertAt(model, at, styledSkeleton(schema, match, c, undefined)), order: order + 0.5 }];
+      // At the section's end they go before a section inserted at the same place (after the Appendix they would belong to it): a subsection's order.
+      return [{ ...insertAt(model, at, styledSkeleton(schema, match, c, undefined)), order: next ? order + 0.5 : -c.depth }];
     });
     return { title: `Insert the heading of ${kind} "${spec.title}" above its subsections`, edits: withEntry([heading, ...children]), safe: true };
   }
