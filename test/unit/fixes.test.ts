@@ -395,3 +395,20 @@ test('a section whose heading is lost, with its first subsection at the end of t
   assert.deepEqual([...order].sort((a, b) => a - b), order, headings.join('\n'));
   assert.equal(await fixAll(once), once, 'a second run changes nothing');
 });
+
+test('a template table with a row cut short is being filled, not unfilled: its placeholders are reported, and fix-all fills them once (fuzz seed 982)', async () => {
+  const template = readFileSync(new URL('../../templates/system-runbook.md', import.meta.url), 'utf8');
+  const info = template.slice(0, template.indexOf('## Table of Contents'));
+  const cut = info.replace('| **Next Review** | [DATE] |', '| **Next Review** |');
+  assert.notEqual(cut, info);
+  const doc = cut.replace('[SYSTEM NAME]', 'Ledger');
+  const diagnostics = await lint(doc);
+  assert.equal(diagnostics.filter((d) => d.code === 'empty-section' && d.message.includes('"Document Information"')).length, 0, 'not unfilled');
+  assert.ok(diagnostics.some((d) => d.code === 'placeholder' && d.message.includes('[DATE]')), diagnostics.map((d) => d.message).join('\n'));
+  const once = await fixAll(doc);
+  assert.equal(await fixAll(once), once, 'a second run changes nothing');
+  // Untouched, the same table is one unfilled finding and its placeholders wait.
+  const untouched = await lint(info.replace('[SYSTEM NAME]', 'Ledger'));
+  assert.equal(untouched.filter((d) => d.code === 'empty-section' && d.message.includes('"Document Information"')).length, 1);
+  assert.equal(untouched.filter((d) => d.code === 'placeholder').length, 0);
+});

@@ -10,6 +10,23 @@ function hasPlaceholder(source: string, ctx: RuleContext): boolean {
   return false;
 }
 
+/** Text as whole trimmed lines between line breaks, so that one holds another only line for line. */
+const asLines = (text: string) => `\n${text.replace(/\r\n?/g, '\n').split('\n').map((l) => l.trim()).join('\n')}\n`;
+
+/** Skeletons as lines, computed once each (a template edited in the editor brings new ones: the cache is bounded). */
+const templateLines = new Map<string, string>();
+function linesOfTemplate(template: string): string {
+  let lines = templateLines.get(template);
+  if (lines === undefined) {
+    if (templateLines.size >= 1000) templateLines.clear();
+    templateLines.set(template, (lines = asLines(template)));
+  }
+  return lines;
+}
+
+/** The block's source is lines of the template text (a row cut short is not: "| **Next Review** |" is the person's). */
+const fromTemplate = (template: string, source: string) => linesOfTemplate(template).includes(asLines(source));
+
 /** True when nothing in the section's subtree goes beyond the template's own text and placeholders. */
 function isEmpty(section: Section, ctx: RuleContext): boolean {
   const spec = owningSpec(section, ctx.match);
@@ -22,7 +39,7 @@ function isEmpty(section: Section, ctx: RuleContext): boolean {
     if (type === 'paragraph' && isPlaceholderValue(source.replace(/[*_]/g, ''), ctx.schema)) continue;
     // Template text kept as is is guidance only when it still asks for something: a placeholder,
     // an empty table cell, or an instruction paragraph. A kept checklist or contents list is content.
-    if (template && template.includes(source) && (type === 'paragraph' || hasPlaceholder(source, ctx) || /\|\s*\|/.test(source))) continue;
+    if (template && fromTemplate(template, source) && (type === 'paragraph' || hasPlaceholder(source, ctx) || /\|\s*\|/.test(source))) continue;
     return false;
   }
   return childrenOf(ctx.match, section).every((c) => isEmpty(c, ctx));
@@ -39,8 +56,8 @@ function isUntouched(section: Section, ctx: RuleContext): boolean {
   const skeletons: string[] = [];
   for (let spec: typeof own | undefined = own; spec; spec = spec.parent) skeletons.push(spec.skeleton);
   for (const block of section.blocks) {
-    const source = ctx.model.text.slice(block.start, block.end).trim().replace(/\r\n?/g, '\n');
-    if (source && !skeletons.some((t) => t.includes(source))) return false;
+    const source = ctx.model.text.slice(block.start, block.end).trim();
+    if (source && !skeletons.some((t) => fromTemplate(t, source))) return false;
   }
   return childrenOf(ctx.match, section).every((c) => isUntouched(c, ctx) || isEmpty(c, ctx));
 }
