@@ -1,28 +1,10 @@
 // A new user's first steps: the walkthrough "Get Started with Runbook Tools" and its example runbook,
 // opened from the palette or from the walkthrough's first button.
 import assert from 'node:assert/strict';
-import { SEL, waitForLine } from '../lib/workbench.mjs';
+import { SEL, runFromPalette, waitForLine } from '../lib/workbench.mjs';
 
 const LENS = '.part.editor .monaco-editor .codelens-decoration';
 
-/** F1, the command's title, Enter. The web worker host reads the extension a moment after the workbench: the palette opened too early is opened again. */
-async function runFromPalette(page, title, rowText = title) {
-  const row = page.locator(SEL.quickInputRow, { hasText: rowText }).first();
-  for (let attempt = 0; ; attempt++) {
-    await page.locator('.part.editor').click({ position: { x: 300, y: 200 } });
-    await page.keyboard.press('F1');
-    await page.locator(SEL.quickInput).waitFor({ state: 'visible', timeout: 10_000 });
-    await page.keyboard.type(title);
-    try {
-      await row.waitFor({ state: 'visible', timeout: 5_000 });
-      break;
-    } catch (error) {
-      if (attempt >= 5) throw error;
-      await page.keyboard.press('Escape');
-    }
-  }
-  await page.keyboard.press('Enter');
-}
 
 export const tests = [
   {

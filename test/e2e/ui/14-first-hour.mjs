@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { SEL, goToLine, norm, openProblems, quickOpen, waitForLine } from '../lib/workbench.mjs';
+import { SEL, goToLine, norm, openProblems, quickOpen, runFromPalette, waitForLine } from '../lib/workbench.mjs';
 import { repoRoot } from '../lib/codeserver.mjs';
 
 const DRAFT = 'checkout-worker.md';
@@ -19,23 +19,6 @@ function addDraft(workspace) {
   fs.copyFileSync(path.join(repoRoot, 'examples', 'runbooks', DRAFT), path.join(workspace, REL));
 }
 
-/** F1, the command's title, Enter (the palette opened before the extension's commands are known is opened again). */
-async function runFromPalette(page, title) {
-  const row = page.locator(SEL.quickInputRow, { hasText: title }).first();
-  for (let attempt = 0; ; attempt++) {
-    await page.keyboard.press('F1');
-    await page.locator(SEL.quickInput).waitFor({ state: 'visible', timeout: 10_000 });
-    await page.keyboard.type(title);
-    try {
-      await row.waitFor({ state: 'visible', timeout: 5_000 });
-      break;
-    } catch (error) {
-      if (attempt >= 5) throw error;
-      await page.keyboard.press('Escape');
-    }
-  }
-  await page.keyboard.press('Enter');
-}
 
 /** Ctrl+Shift+M toggles the Problems panel: pressed only when it is not showing. */
 async function showProblems(page) {
@@ -127,7 +110,6 @@ export const tests = [
         assert.equal(lineText(workspace, line), '| Component | Details |', `the problem is on line ${line}`);
       });
       await step('Fix All from the palette: the missing sections are inserted', async () => {
-        await page.locator(SEL.editor).first().click({ position: { x: 400, y: 200 } });
         await runFromPalette(page, 'Fix All');
         await page.locator(`${SEL.activeTab}.dirty`).waitFor({ state: 'visible', timeout: 20_000 });
         await page.keyboard.press('Control+S');
@@ -178,7 +160,6 @@ export const tests = [
       });
       await step('run "Runbook: Insert All Missing Sections" again: the document stays as saved', async () => {
         const saved = fs.readFileSync(path.join(workspace, REL), 'utf8');
-        await page.locator(SEL.editor).first().click({ position: { x: 400, y: 200 } });
         await runFromPalette(page, 'Runbook: Insert All Missing Sections');
         // Whatever it says, it must not edit: no dirty tab, the same text on disk after a save.
         await page.waitForTimeout(1500);
