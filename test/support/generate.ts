@@ -537,11 +537,10 @@ export function lostLines(original: string, fixed: string, replaced: { start: nu
 /** Template keys of a text's heading lines (ATX, up to three spaces in), with whether each is a real heading of the model. */
 function headingLines(model: DocumentModel): { key: string; depth: number; real: boolean; start: number }[] {
   const real = new Set(model.headings.map((h) => h.line));
-  const front = model.frontMatterRange;
   const out: { key: string; depth: number; real: boolean; start: number }[] = [];
+  // Lines in front matter count too: fix-all may make it a separator (seed 3988), which shows the headings the person wrote there.
   for (let line = 0; line < model.lines.lineCount; line++) {
     const start = model.lines.lineStarts[line];
-    if (front && start >= front.start && start < front.end) continue;
     const m = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/.exec(model.lines.lineText(line));
     if (m) out.push({ key: headingKey(m[2] ?? ''), depth: m[1].length, real: real.has(line), start });
   }
@@ -599,7 +598,10 @@ export function fixAllInvariantProblems(schema: TemplateSchema, original: string
   for (const table of schema.tables.filter((t) => t.keyed && !t.optional)) {
     const header = table.columns.map((c) => c.key).join('|');
     for (const field of table.fields) {
-      const rowsOf = (model: DocumentModel) => model.tables.filter((t) => t.header.cells.map((c) => nameKey(c.text)).join('|') === header).flatMap((t) => t.rows).filter((r) => nameKey(r.cells[0]?.text ?? '') === field.key).length;
+      // Rows of the table, and rows written inside a raw block: closing a block that took in a copy of the table shows rows the person wrote, it inserts none.
+      const rowsOf = (model: DocumentModel) =>
+        model.tables.filter((t) => t.header.cells.map((c) => nameKey(c.text)).join('|') === header).flatMap((t) => t.rows).filter((r) => nameKey(r.cells[0]?.text ?? '') === field.key).length +
+        model.rawBlocks.filter((b) => b.top).flatMap((b) => b.lines).filter((l) => l.cell !== undefined && nameKey(l.cell) === field.key).length;
       const misspelt = before.tables.some((t) => t.header.cells.map((c) => nameKey(c.text)).join('|') === header && t.rows.some((r) => near(nameKey(r.cells[0]?.text ?? ''), field.key)));
       // Inside a block that runs to the end from within the table's own section (elsewhere the row is no field of it).
       const section = table.section;

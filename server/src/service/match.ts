@@ -60,6 +60,10 @@ export interface Match {
   strayFields: Map<FieldSpec, number>;
   /** Missing template sections whose table is in the document without their heading (see `headlessSections`). */
   headless: Map<SectionSpec, Headless>;
+  /** Key/value tables of present sections that are in the document under another heading (see `displacedTables`). */
+  displaced: Map<TableSpec, Table>;
+  /** Missing subsections of present sections whose heading is in the document under another section (see `misplacedSubsections`). */
+  misplaced: Map<SectionSpec, Section>;
 }
 
 /** What a missing section has in the document without its heading: its table, or its subsections. */
@@ -107,7 +111,7 @@ export function matchTemplate(model: DocumentModel, schema: TemplateSchema): Mat
     for (const [s, a] of sub) assigned.set(s, a);
     aligned = align(schema, all, assigned);
   }
-  const match: Match = { ...aligned, tables: new Map(), nearMisses: new Map(), nearMissFields: new Map(), unclosed: [], swallowed: new Map(), headless: new Map(), strayFields: new Map() };
+  const match: Match = { ...aligned, tables: new Map(), nearMisses: new Map(), nearMissFields: new Map(), unclosed: [], swallowed: new Map(), headless: new Map(), strayFields: new Map(), displaced: new Map(), misplaced: new Map() };
   for (const [section, a] of assigned) {
     if (aligned.specOf.get(section) !== a.spec) continue;
     const renamed = headingKey(section.heading.text) !== a.spec.key;
@@ -124,7 +128,61 @@ export function matchTemplate(model: DocumentModel, schema: TemplateSchema): Mat
   match.swallowed = swallowed;
   match.headless = headlessSections(model, schema, match, all);
   match.strayFields = strayFields(model, schema, match, regions(aligned));
+  match.displaced = displacedTables(model, schema, match);
+  match.misplaced = misplacedSubsections(schema, match, all);
   return match;
+}
+
+/**
+ * Key/value tables of present sections that the section lacks but the document has elsewhere: a table
+ * no template table took, with the template table's columns and a row naming one of its fields, under
+ * another heading (a stray heading between the section's heading and its table, the table pasted under
+ * another section). The table is there; inserting the template's would write its fields a second time.
+ */
+function displacedTables(model: DocumentModel, schema: TemplateSchema, match: Match): Map<TableSpec, Table> {
+  const out = new Map<TableSpec, Table>();
+  const taken = new Set([...match.headless.values()].map((h) => h.table));
+  const free = model.tables.filter((t) => !match.tables.has(t) && !taken.has(t));
+  if (!free.length) return out;
+  for (const spec of schema.tables) {
+    if (!spec.keyed || spec.optional || !spec.section) continue;
+    const sections = match.sections.get(spec.section);
+    if (!sections?.length) continue;
+    const own = [...match.tables].some(([t, s]) => s === spec && sections.some((x) => t.start >= x.start && t.end <= endOf(match, x)));
+    if (own) continue;
+    const columns = spec.columns.map((c) => c.key).join('|');
+    const found = free.find((t) => t.header.cells.map((c) => nameKey(c.text)).join('|') === columns && t.rows.some((r) => spec.fields.some((f) => nameScore(nameKey(r.cells[0]?.text ?? ''), f.key).score > 0)));
+    if (found) out.set(spec, found);
+  }
+  return out;
+}
+
+/**
+ * Missing subsections of present sections whose heading, word for word, is in the document under another
+ * section that no template section took it for (a stray or repeated heading above it took it away). It is
+ * there; inserting the template's would write it a second time.
+ */
+function misplacedSubsections(schema: TemplateSchema, match: Match, all: Section[]): Map<SectionSpec, Section> {
+  const out = new Map<SectionSpec, Section>();
+  const orphans = new Map<string, Section>();
+  for (const s of all) if (!match.specOf.has(s) && !orphans.has(headingKey(s.heading.text))) orphans.set(headingKey(s.heading.text), s);
+  if (!orphans.size) return out;
+  const visit = (spec: SectionSpec, section: Section) => {
+    for (const child of spec.children) {
+      const present = (match.sections.get(child) ?? []).filter((s) => parentOf(match, s) === section);
+      if (present.length) {
+        for (const p of present) visit(child, p);
+        continue;
+      }
+      const orphan = orphans.get(child.key);
+      if (orphan && !match.swallowed.has(child) && !match.headless.has(child)) out.set(child, orphan);
+    }
+  };
+  for (const spec of schema.sections) {
+    const first = match.sections.get(spec)?.[0];
+    if (first) visit(spec, first);
+  }
+  return out;
 }
 
 /**
@@ -242,7 +300,9 @@ export function childrenOf(match: Match, section: Section): Section[] {
 
 /** Where a section ends, with the sections the template's reading puts under it. */
 export function endOf(match: Match, section: Section): number {
-  let end = section.end;
+  // A top-level section written above the template's level (`# Troubleshooting Guide`) holds the sections after it in the document's tree; to the template it is its own text and the sections the template's reading gives it (seed 9310: its missing subsections went after the Appendix, pass after pass).
+  const spec = match.specOf.get(section);
+  let end = spec && !spec.parent && section.depth < spec.depth && match.children.has(section) ? (section.blocks[section.blocks.length - 1]?.end ?? section.heading.end) : section.end;
   for (const c of childrenOf(match, section)) end = Math.max(end, endOf(match, c));
   return end;
 }
@@ -537,7 +597,8 @@ function swallowedIn(
 ): { unclosed: UnclosedBlock[]; swallowed: Map<SectionSpec | FieldSpec, UnclosedBlock> } {
   const unclosed: UnclosedBlock[] = [];
   const swallowed = new Map<SectionSpec | FieldSpec, UnclosedBlock>();
-  if (!model.rawBlocks.length) return { unclosed, swallowed };
+  const front = frontMatterBlock(model, schema);
+  if (!model.rawBlocks.length && !front) return { unclosed, swallowed };
   const text = model.text;
   let contentEnd = text.length;
   while (contentEnd > 0 && /\s/.test(text[contentEnd - 1])) contentEnd--;
@@ -556,7 +617,7 @@ function swallowedIn(
     }
     return fields.has(field);
   };
-  for (const block of model.rawBlocks) {
+  for (const block of front ? [front, ...model.rawBlocks] : model.rawBlocks) {
     const open = !block.closed && block.end >= contentEnd;
     // A closed block takes in headings only; most hold none at a section's level (shell comments are `#`).
     if (!open && !(block.top && block.lines.some((l) => l.heading && l.heading.depth >= schema.sectionDepth))) continue;
@@ -599,6 +660,26 @@ function swallowedIn(
     }
   }
   return { unclosed, swallowed };
+}
+
+/**
+ * Front matter that holds ATX headings at the template's section level or deeper, as a block for
+ * `swallowedIn`: a document whose first line is a `---` separator reads as YAML up to the next `---`,
+ * and the template headings in between are hidden (fuzz seed 3988). Real metadata holds no such lines.
+ */
+function frontMatterBlock(model: DocumentModel, schema: TemplateSchema): RawBlock | undefined {
+  const range = model.frontMatterRange;
+  if (!range) return undefined;
+  const lines: RawBlock['lines'] = [];
+  const first = model.lines.positionAt(range.start).line;
+  const last = model.lines.positionAt(range.end).line;
+  for (let line = first + 1; line < last; line++) {
+    const h = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/.exec(model.lines.lineText(line));
+    if (h) lines.push({ start: model.lines.lineStarts[line], heading: { depth: h[1].length, text: h[2] ?? '' } });
+  }
+  if (!lines.some((l) => l.heading!.depth >= schema.sectionDepth)) return undefined;
+  const opener = model.lines.lineText(first).trim();
+  return { kind: 'frontmatter', opener, start: range.start, end: range.end, closed: true, closer: opener, top: true, lines };
 }
 
 /** The top-level template section and the innermost one around an offset, in the template's reading of the tree. */

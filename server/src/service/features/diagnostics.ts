@@ -180,7 +180,7 @@ async function hiddenFindings(model: DocumentModel, schema: TemplateSchema, sett
     // The first block holds the place; one that opens inside it runs to the end once it is closed.
     const [outer, ...inner] = view.closers.filter((c, i) => i === 0 || c.start < start);
     const related = [
-      { start: outer.start, end: outer.lineEnd, message: `The ${outer.name} opened here is never closed and holds this place; the fix closes it first.` },
+      { start: outer.start, end: outer.lineEnd, message: outer.name === 'front matter' ? 'The front matter that starts here holds this place; the fix puts a blank line above it first, so that its "---" is a separator.' : `The ${outer.name} opened here is never closed and holds this place; the fix closes it first.` },
       ...inner.map((c) => ({ start: c.start, end: c.lineEnd, message: `Once the block above is closed, the ${c.name} opened here runs to the end of the document; the fix closes it too.` })),
       ...(finding.related ?? []).map((r) => ({ ...r, start: view.toOriginal(r.start), end: view.toOriginal(r.end) })),
     ];

@@ -102,7 +102,8 @@ export interface RawLine {
  * takes in everything up to the end of its container, headings included.
  */
 export interface RawBlock {
-  kind: 'fence' | 'html' | 'comment';
+  /** Front matter only as `Match.unclosed` sees it: text read as metadata that takes in template headings. */
+  kind: 'fence' | 'html' | 'comment' | 'frontmatter';
   /** Its opening as a person would name it: "```bash", "<style>", "<!--". */
   opener: string;
   start: number;

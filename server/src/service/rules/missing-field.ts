@@ -4,7 +4,7 @@ import { endOf } from '../match';
 import { styledFieldName, styledTable } from '../style';
 import type { DocumentModel } from '../model/document';
 import type { Finding, Related, Rule } from './types';
-import { blockName, insertBlock, isProseRow, nextLineStart, relatedToBlock, unclosedAt } from './util';
+import { blockName, insertBlock, isProseRow, nextLineStart, relatedToBlock, short, unclosedAt } from './util';
 import { tablesOf } from './fields';
 
 export const missingField: Rule = {
@@ -21,19 +21,35 @@ export const missingField: Rule = {
         if (!table) {
           // A table whose rows are inside an unclosed block is there; inserting the template's would write its fields twice.
           if (tableSpec.fields.some((f) => match.swallowed.has(f))) continue;
-          // So would inserting it where its rows are written outside a table: offered, not safe.
-          const stray = tableSpec.fields.map((f) => match.strayFields.get(f)).find((at) => at !== undefined);
-          // The whole table is missing: one finding per field, all fixed by inserting the template's table.
           const section = sections[0];
           const offset = nextLineStart(model, section.heading.end);
           const edits = insertBlock(model, match, offset, styledTable(match, tableSpec.source));
+          const columns = tableSpec.columns.map((c) => c.name).join(' | ');
+          // The table is in the document under another heading: one finding, at the section's heading; the template's table is offered, not safe.
+          const displaced = match.displaced.get(tableSpec);
+          if (displaced) {
+            const line = model.lines.positionAt(displaced.start).line;
+            const under = displaced.heading ? ` under heading "${short(displaced.heading.text)}"` : '';
+            findings.push({
+              rule: 'missing-field',
+              start: section.heading.textStart,
+              end: section.heading.textEnd,
+              message: `Section "${sectionSpec.title}" has no "${columns}" table of its own: the one at line ${line + 1}${under} has its fields. Move that table under this heading.`,
+              fixes: [{ title: `Insert the "${sectionSpec.title}" table from the template`, edits, safe: false }],
+              related: [{ start: displaced.start, end: model.lines.lineEnd(line), message: `The "${columns}" table with the fields of "${sectionSpec.title}"; fix-all does not write them a second time.` }],
+            });
+            continue;
+          }
+          // So would inserting it where its rows are written outside a table: offered, not safe.
+          const stray = tableSpec.fields.map((f) => match.strayFields.get(f)).find((at) => at !== undefined);
+          // The whole table is missing: one finding per field, all fixed by inserting the template's table.
           const open = unclosedAt(match, offset);
           for (const field of tableSpec.fields) {
             findings.push({
               rule: 'missing-field',
               start: section.heading.textStart,
               end: section.heading.textEnd,
-              message: `Section "${sectionSpec.title}" has no "${tableSpec.columns.map((c) => c.name).join(' | ')}" table: field "${field.name}" is missing.`,
+              message: `Section "${sectionSpec.title}" has no "${columns}" table: field "${field.name}" is missing.`,
               fixes: [{ title: `Insert the "${sectionSpec.title}" table from the template`, edits, safe: stray === undefined }],
               related: open ? [relatedToBlock(model, open, `The document ends inside this ${blockName(open.block)}; the fix closes it before inserting.`)] : stray !== undefined ? [strayRow(model, stray)] : undefined,
             });

@@ -1,4 +1,5 @@
-import type { Swallowed } from '../match';
+import type { Swallowed, UnclosedBlock } from '../match';
+import type { DocumentModel } from '../model/document';
 import type { Finding, Rule } from './types';
 import { blockName, closeEdit } from './util';
 
@@ -17,11 +18,12 @@ function listed(items: string[]): string {
 export const unclosedBlock: Rule = {
   id: 'unclosed-block',
   defaultSeverity: 'error',
-  description: 'A code fence, HTML block or comment is never closed and runs to the end of the document, or takes in template headings.',
+  description: 'A code fence, HTML block or comment is never closed and runs to the end of the document, or it (or front matter) takes in template headings.',
   check({ model, match }) {
     return match.unclosed.map((u): Finding => {
       const name = blockName(u.block);
       const openLine = model.lines.positionAt(u.block.start).line;
+      if (u.block.kind === 'frontmatter') return frontMatter(model, u, openLine);
       const closeLine = model.lines.positionAt(u.closeAt).line + 1;
       const closer = u.block.closer ? `"${u.block.closer.trim()}"` : 'a blank line';
       const taken = listed(u.swallowed.map(label));
@@ -42,3 +44,23 @@ export const unclosedBlock: Rule = {
     });
   },
 };
+
+/**
+ * Front matter that takes in template headings: the document's first line is a `---` (or `+++`) and the
+ * next such line closes it, so everything between is metadata. A blank line above the first line makes
+ * it a separator. That is safe when the closing line follows a blank line; after a line of text it would
+ * turn that line into a heading (setext), so there the fix is offered, not safe.
+ */
+function frontMatter(model: DocumentModel, u: UnclosedBlock, openLine: number): Finding {
+  const closeLine = model.lines.positionAt(u.block.end).line;
+  const fence = u.block.opener;
+  const safe = closeLine > 0 && model.lines.lineText(closeLine - 1).trim() === '';
+  return {
+    rule: 'unclosed-block',
+    start: u.block.start,
+    end: model.lines.lineEnd(openLine),
+    message: `The "${fence}" on the first line starts front matter (metadata), which runs to the "${fence}" on line ${closeLine + 1} and takes in the template's ${listed(u.swallowed.map(label))}. If the first "${fence}" is a separator, put a blank line above it.${safe ? '' : ` Line ${closeLine} would then become a heading: put a blank line above line ${closeLine + 1} too.`}`,
+    fixes: [{ title: `Put a blank line above the first "${fence}" so that it is a separator, not front matter`, edits: [closeEdit(model, u)], safe }],
+    related: u.swallowed.map((s) => ({ start: s.start, end: s.end, message: `The template's ${label(s)}, inside the front matter.` })),
+  };
+}
