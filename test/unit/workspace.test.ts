@@ -13,7 +13,7 @@ import { defaultSettings } from '../../server/src/service/settings';
 import { applyEdits } from '../../server/src/service/edits';
 import type { LinkResolver, LinkTarget } from '../../server/src/service/rules/types';
 import { SERVER_COMMANDS, WORKSPACE_CHANGED_NOTIFICATION, WORKSPACE_SUMMARY_REQUEST, type WorkspaceChangedParams, type WorkspaceSummary } from '../../server/src/protocol';
-import { workspaceSymbols } from '../../server/src/service/features/workspaceSymbols';
+import { outlineHeadings, workspaceSymbols } from '../../server/src/service/features/workspaceSymbols';
 
 // The workspace index over a real folder: the built server over stdio, files changed on disk and
 // announced with workspace/didChangeWatchedFiles as an editor's file watcher does.
@@ -343,7 +343,7 @@ function resolver(files: Record<string, string>): LinkResolver {
       const text = files[path];
       if (text === undefined) return path.endsWith('.md') ? 'missing' : undefined;
       const model = modelOf(text, `file:///work/${path}`);
-      const target: LinkTarget = { uri: model.uri, anchors: model.anchors, headings: model.headings.map((h) => ({ slug: h.slug, range: model.lines.range(h.start, h.end) })) };
+      const target: LinkTarget = { uri: model.uri, anchors: model.anchors, headings: outlineHeadings(model) };
       return target;
     },
   };
@@ -423,9 +423,12 @@ test('service: the summary of a draft, and of the draft with one section inserte
 
 test('service: workspace symbols match substrings first, then characters in order, sections to components only', () => {
   const model = modelOf('# System Runbook: X\n\n## Rollback\n\n### Roll it back\n\n#### Ready to roll\n\n##### Too deep rollback\n');
-  const headings = model.headings.map((h) => ({ text: h.text, depth: h.depth, slug: h.slug, range: model.lines.range(h.start, h.end) }));
+  const headings = outlineHeadings(model);
   const names = (query: string) => workspaceSymbols([{ uri: model.uri, title: 'X', sectionDepth: 2, headings }], query).map((s) => s.name);
   assert.deepEqual(names('ROLLBACK'), ['Rollback', 'Roll it back']);
+  // Each symbol's place is its heading line, from the first character to the line's end.
+  const [roll] = workspaceSymbols([{ uri: model.uri, title: 'X', sectionDepth: 2, headings }], 'Roll it back');
+  assert.deepEqual(roll.location.range, { start: { line: 4, character: 0 }, end: { line: 4, character: '### Roll it back'.length } });
   assert.deepEqual(names('rlbk'), ['Rollback', 'Roll it back']);
   assert.deepEqual(names('roll'), ['Rollback', 'Roll it back', 'Ready to roll']);
   assert.deepEqual(names(''), ['Rollback', 'Roll it back', 'Ready to roll']);

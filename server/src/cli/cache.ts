@@ -16,7 +16,8 @@ import type { FileReport } from './report';
  */
 
 const TOOL = 'runbook-lint';
-const FORMAT = 1;
+/** 2: outline headings carry line and character numbers, not LSP ranges. */
+const FORMAT = 2;
 export const DEFAULT_CACHE_NAME = '.runbooklintcache';
 
 interface Entry {

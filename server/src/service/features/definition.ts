@@ -2,6 +2,7 @@ import type { Location, Position } from 'vscode-languageserver-types';
 import type { DocumentModel } from '../model/document';
 import { markdownLinkPath } from '../rules/broken-link';
 import type { LinkResolver } from '../rules/types';
+import { headingRange } from './workspaceSymbols';
 
 /**
  * From a link to the heading it names: an internal `#anchor` in this document, or, with a resolver,
@@ -20,5 +21,5 @@ export function definition(model: DocumentModel, position: Position, links?: Lin
   const target = path !== undefined ? links?.resolve(path) : undefined;
   if (!target || target === 'missing') return undefined;
   const heading = wanted ? target.headings.find((h) => h.slug.toLowerCase() === wanted) : undefined;
-  return { uri: target.uri, range: heading?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
+  return { uri: target.uri, range: heading ? headingRange(heading) : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
 }

@@ -1,12 +1,24 @@
 import { SymbolKind, type Range, type SymbolInformation } from 'vscode-languageserver-types';
 import type { DocumentModel } from '../model/document';
 
-/** A heading of a document, kept by the workspace index once the document's model is gone. */
+/**
+ * A heading of a document, kept by the workspace index once the document's model is gone. Its place is
+ * four numbers, not an LSP range (three objects): the index holds one per heading of every runbook.
+ */
 export interface OutlineHeading {
   text: string;
   depth: number;
   slug: string;
-  range: Range;
+  line: number;
+  character: number;
+  /** A setext heading ends on the line below its text. */
+  endLine: number;
+  endCharacter: number;
+}
+
+/** The LSP range of an outline heading. */
+export function headingRange(h: OutlineHeading): Range {
+  return { start: { line: h.line, character: h.character }, end: { line: h.endLine, character: h.endCharacter } };
 }
 
 /** A runbook whose sections are offered as workspace symbols. */
@@ -21,7 +33,11 @@ export interface SymbolSource {
 
 /** The headings of a model with their ranges. */
 export function outlineHeadings(model: DocumentModel): OutlineHeading[] {
-  return model.headings.map((h) => ({ text: h.text, depth: h.depth, slug: h.slug, range: model.lines.range(h.start, h.end) }));
+  return model.headings.map((h) => {
+    const start = model.lines.positionAt(h.start);
+    const end = model.lines.positionAt(h.end);
+    return { text: h.text, depth: h.depth, slug: h.slug, line: start.line, character: start.character, endLine: end.line, endCharacter: end.character };
+  });
 }
 
 /** 0 for a substring of `name`, 1 for its characters in order, undefined for no match (case-insensitive). */
@@ -48,7 +64,7 @@ export function workspaceSymbols(sources: Iterable<SymbolSource>, query: string,
       const s = score(h.text, wanted);
       if (s === undefined) continue;
       const kind = h.depth <= 2 ? SymbolKind.Module : h.depth === 3 ? SymbolKind.Namespace : SymbolKind.Object;
-      found.push({ symbol: { name: h.text, kind, location: { uri: source.uri, range: h.range }, containerName: source.title }, score: s });
+      found.push({ symbol: { name: h.text, kind, location: { uri: source.uri, range: headingRange(h) }, containerName: source.title }, score: s });
     }
   }
   return found

@@ -2,6 +2,7 @@ import type { Range } from 'vscode-languageserver-types';
 import type { DocumentModel } from '../model/document';
 import type { Match } from '../match';
 import type { TemplateSchema } from '../template/schema';
+import type { OutlineHeading } from '../features/workspaceSymbols';
 
 export type Severity = 'off' | 'info' | 'warning' | 'error';
 
@@ -73,8 +74,8 @@ export interface LinkTarget {
   uri: string;
   /** Its anchors, as `DocumentModel.anchors`. */
   anchors: ReadonlySet<string>;
-  /** Its headings' anchors and ranges, for go to definition. */
-  headings: readonly { slug: string; range: Range }[];
+  /** Its headings' anchors and places, for go to definition. */
+  headings: readonly OutlineHeading[];
 }
 
 /**

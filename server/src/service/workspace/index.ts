@@ -3,6 +3,7 @@ import type { Diagnostic } from 'vscode-languageserver-types';
 import { FileType, readText, type FileSystem, type Logger } from '../host';
 import type { LinkResolver, LinkTarget } from '../rules/types';
 import type { RunbookSummary, WorkspaceRunbook } from '../features/summary';
+import { StringPool } from './strings';
 import type { OutlineHeading, SymbolSource } from '../features/workspaceSymbols';
 import type { Policy } from './policy';
 import type { HealthReportProblem } from '../features/healthReport';
@@ -125,6 +126,8 @@ export function documentKey(uri: string): string {
  */
 export class WorkspaceIndex {
   private files = new Map<string, FileEntry>();
+  /** What the entries keep shares one copy of each string (`StringPool`). */
+  private readonly strings = new StringPool();
   private open = new Map<string, IndexedDocument>();
   private urgent = new Set<string>();
   private background = new Set<string>();
@@ -350,7 +353,7 @@ export class WorkspaceIndex {
   /** A file whose analysis is known already (the CLI's cache): links to it are resolved without reading it. */
   addKnown(uri: string, outline: Outline, analysis: Analysis | undefined): void {
     const key = documentKey(uri);
-    this.files.set(key, { uri: key, outline, analysis, linkOnly: false, published: false });
+    this.files.set(key, { uri: key, outline: this.strings.share(outline), analysis: analysis && this.strings.share(analysis), linkOnly: false, published: false });
   }
 
   /**
@@ -370,7 +373,8 @@ export class WorkspaceIndex {
   /** Works through the queue, urgent files first, in as many lanes as the host analyses at once; resolves when it is empty. */
   private work(): Promise<void> {
     while (this.lanes < this.host.concurrency && (this.urgent.size || this.background.size)) {
-      if (this.lanes++ === 0) this.busy = { since: Date.now(), checked: 0 };
+      // A run goes on while a lane stops and another starts (a link's analysis was still pending): its count and time too.
+      if (this.lanes++ === 0 && this.busy.checked === 0) this.busy = { since: Date.now(), checked: 0 };
       void this.lane();
     }
     return this.lanes || this.pending.size ? new Promise((resolve) => this.drained.push(resolve)) : Promise.resolve();
@@ -436,7 +440,7 @@ export class WorkspaceIndex {
     // Taken now: a link cycle may have read the file's headings meanwhile (an entry with the same outline).
     const before = this.files.get(key);
     const { outline, analysis, diagnostics } = result;
-    const entry: FileEntry = { uri: key, outline, analysis, linkOnly: false, published: before?.published ?? false };
+    const entry: FileEntry = { uri: key, outline: this.strings.share(outline), analysis: analysis && this.strings.share(analysis), linkOnly: false, published: before?.published ?? false };
     this.files.set(key, entry);
     if (!this.open.has(key)) {
       if (analysis?.publish && diagnostics) {
