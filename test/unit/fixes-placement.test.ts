@@ -43,6 +43,11 @@ test('subsections under another section: reported as misplaced, with the place t
   const once = await fixAll(doc);
   for (const h of ['### 1.2 Key Information Summary', '### 1.3 Technology Stack', '### 1.4 Dependencies']) assert.equal(count(once, h), 1, h);
   assert.equal(await fixAll(once), once, 'a second run changes nothing');
+  // A deeper heading of the same words elsewhere is not the subsection: without 1.1, a "#### Purpose" under a component leaves its fix safe.
+  const purpose = example.slice(example.indexOf('### 1.1 Purpose'), example.indexOf('### 1.2 Key Information Summary'));
+  const other = edit(edit(example, purpose, ''), '#### Payments Worker\n', '#### Payments Worker\n\n#### Purpose\n\nSettles the day.\n');
+  const [p] = (await lintRule(other, 'missing-subsection')).filter((d) => d.message.includes('"Purpose"'));
+  assert.deepEqual(fixesOf(p), [['Insert subsection "Purpose" from the template', true]]);
 });
 
 test('a first line "---" that turns the top of the runbook into front matter: one finding that names what it hides, and the fix makes it a separator (fuzz seed 3988)', async () => {

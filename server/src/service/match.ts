@@ -158,14 +158,15 @@ function displacedTables(model: DocumentModel, schema: TemplateSchema, match: Ma
 }
 
 /**
- * Missing subsections of present sections whose heading, word for word, is in the document under another
- * section that no template section took it for (a stray or repeated heading above it took it away). It is
- * there; inserting the template's would write it a second time.
+ * Missing subsections of present sections whose heading, word for word and at the template's level, is
+ * in the document under another section that no template section took it for (a stray or repeated
+ * heading above it took it away). It is there; inserting the template's would write it a second time.
  */
 function misplacedSubsections(schema: TemplateSchema, match: Match, all: Section[]): Map<SectionSpec, Section> {
   const out = new Map<SectionSpec, Section>();
   const orphans = new Map<string, Section>();
-  for (const s of all) if (!match.specOf.has(s) && !orphans.has(headingKey(s.heading.text))) orphans.set(headingKey(s.heading.text), s);
+  // At its own level only: a deeper "#### Purpose" under a component is that component's, not subsection 1.1.
+  for (const s of all) if (!match.specOf.has(s) && !orphans.has(`${s.depth}\0${headingKey(s.heading.text)}`)) orphans.set(`${s.depth}\0${headingKey(s.heading.text)}`, s);
   if (!orphans.size) return out;
   const visit = (spec: SectionSpec, section: Section) => {
     for (const child of spec.children) {
@@ -174,7 +175,7 @@ function misplacedSubsections(schema: TemplateSchema, match: Match, all: Section
         for (const p of present) visit(child, p);
         continue;
       }
-      const orphan = orphans.get(child.key);
+      const orphan = orphans.get(`${child.depth}\0${child.key}`);
       if (orphan && !match.swallowed.has(child) && !match.headless.has(child)) out.set(child, orphan);
     }
   };
