@@ -80,6 +80,12 @@ test('--cache: a damaged or foreign cache file is not trusted: a message, a full
     assert.deepEqual(run.json, cold.json);
     assert.deepEqual([lint(dir).cached], [4]);
   }
+  // One written by another version of the tool, in an older format, says so.
+  writeFileSync(join(dir, '.runbooklintcache'), '{"tool": "runbook-lint", "format": 1, "key": "x", "files": {}}');
+  const older = lint(dir);
+  assert.match(older.stderr, /ignoring .*\.runbooklintcache: another version of runbook-lint wrote it \(cache format 1, this one reads 2\); it is written anew/);
+  assert.deepEqual([older.checked, older.cached], [4, 0]);
+  assert.deepEqual([lint(dir).cached], [4]);
 });
 
 test('--cache-location: a file, or a folder that holds .runbooklintcache', () => {

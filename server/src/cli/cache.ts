@@ -75,6 +75,11 @@ export class LintCache {
     } catch {
       parsed = undefined;
     }
+    if (parsed?.tool === TOOL && typeof parsed.format === 'number' && parsed.format !== FORMAT && typeof parsed.files === 'object') {
+      warn(`ignoring ${path}: another version of runbook-lint wrote it (cache format ${parsed.format}, this one reads ${FORMAT}); it is written anew.`);
+      this.changed = true;
+      return;
+    }
     if (!parsed || parsed.tool !== TOOL || parsed.format !== FORMAT || typeof parsed.files !== 'object' || parsed.files === null) {
       warn(`ignoring ${path}: it is not a runbook-lint cache (or it is damaged); it is written anew.`);
       this.changed = true;
