@@ -1,7 +1,7 @@
 // A person runs "Runbook: Show Workspace Report": a webview lists every runbook of the workspace with
 // its completeness and review status, sorts by a column, and a click opens the runbook.
 import assert from 'node:assert/strict';
-import { SEL } from '../lib/workbench.mjs';
+import { SEL, runFromPalette } from '../lib/workbench.mjs';
 
 /** The report page inside the webview's two frames. */
 const reportFrame = (page) => page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
@@ -13,21 +13,7 @@ export const tests = [
       await step('run Runbook: Show Workspace Report from the palette', async () => {
         // The palette lists what the extension contributes once the extension host has read it: in the web
         // worker host that comes a moment after the workbench, so a palette opened too early is opened again.
-        const row = page.locator(SEL.quickInputRow, { hasText: 'Show Workspace Report' }).first();
-        for (let attempt = 0; ; attempt++) {
-          await page.locator('.part.editor').click({ position: { x: 300, y: 200 } });
-          await page.keyboard.press('F1');
-          await page.locator(SEL.quickInput).waitFor({ state: 'visible', timeout: 10_000 });
-          await page.keyboard.type('Runbook: Show Workspace Report');
-          try {
-            await row.waitFor({ state: 'visible', timeout: 5_000 });
-            break;
-          } catch (error) {
-            if (attempt >= 5) throw error;
-            await page.keyboard.press('Escape');
-          }
-        }
-        await page.keyboard.press('Enter');
+        await runFromPalette(page, 'Runbook: Show Workspace Report', 'Show Workspace Report');
         await page.locator(SEL.activeTab, { hasText: 'Runbook Report' }).waitFor({ state: 'visible', timeout: 20_000 });
       });
       const report = reportFrame(page);
