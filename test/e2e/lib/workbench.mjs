@@ -39,7 +39,7 @@ export async function quickOpen(page, fileName, timeout = 20_000) {
   await page.locator(SEL.quickInput).waitFor({ state: 'visible', timeout });
   await page.keyboard.type(fileName);
   await page.locator(SEL.quickInputRow, { hasText: fileName }).first().waitFor({ state: 'visible', timeout });
-  await page.keyboard.press('Enter');
+  await acceptRow(page, fileName, timeout);
   await page.locator(SEL.activeTab, { hasText: fileName }).waitFor({ state: 'visible', timeout });
   await page.locator(SEL.focusedEditor).waitFor({ state: 'visible', timeout });
 }
@@ -111,6 +111,22 @@ export async function runFromPalette(page, title, rowText = title) {
       if (attempt >= 5) throw error;
       await page.keyboard.press('Escape');
     }
+  }
+  await acceptRow(page, rowText);
+}
+
+/**
+ * Enter in an open quick pick once the row it would accept (the focused one) is `rowText`'s. A row can
+ * be on screen before the list is filtered by what was typed, and Enter then takes another (the
+ * walkthrough picker's first row, "Get Started with VS Code", failed a CI run so).
+ */
+export async function acceptRow(page, rowText, timeout = 10_000) {
+  const focused = page.locator(`${SEL.quickInputRow}.focused`);
+  try {
+    await focused.filter({ hasText: rowText }).first().waitFor({ state: 'visible', timeout });
+  } catch {
+    const shown = norm(await focused.first().innerText({ timeout: 1_000 }).catch(() => '(none)')).replace(/\s+/g, ' ');
+    throw new Error(`the quick pick's focused row is not "${rowText}" but: ${shown}`);
   }
   await page.keyboard.press('Enter');
 }

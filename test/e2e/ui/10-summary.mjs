@@ -1,7 +1,7 @@
 // The runbook's summary where a person looks for it: the status bar, the code lens at the top, and the
 // Runbooks view in the Explorer with the other runbooks of the workspace.
 import assert from 'node:assert/strict';
-import { SEL, quickOpen } from '../lib/workbench.mjs';
+import { SEL, acceptRow, quickOpen } from '../lib/workbench.mjs';
 
 const SUMMARY = /\d+\/\d+ sections/;
 
@@ -45,7 +45,7 @@ export const tests = [
         await page.locator(SEL.quickInput).waitFor({ state: 'visible', timeout: 10_000 });
         await page.keyboard.type('Runbook: Insert All Missing Sections');
         await page.locator(SEL.quickInputRow, { hasText: 'Insert All Missing Sections' }).first().waitFor({ state: 'visible', timeout: 10_000 });
-        await page.keyboard.press('Enter');
+        await acceptRow(page, 'Insert All Missing Sections');
         await page.locator('.part.statusbar .statusbar-item', { hasText: `${expected}/${expected} sections` }).first().waitFor({ state: 'visible', timeout: 20_000 });
       });
     },

@@ -8,6 +8,7 @@ const LENS = '.part.editor .monaco-editor .codelens-decoration';
 const lens = (page, text) => page.locator(`${LENS} a, ${LENS} span`, { hasText: text }).first();
 const lensLine = async (page) => (await page.locator(LENS).first().innerText()).replace(/\u00a0/g, ' ').trim();
 const SUMMARY = /^\d+\/\d+ sections/;
+const shownIn = async (pane) => (await pane.innerText().catch(() => '(no Runbooks view)')).replace(/\s+/g, ' ').slice(0, 300);
 const INSERT = /^Insert \d+ missing sections?/;
 
 export const tests = [
@@ -25,14 +26,25 @@ export const tests = [
         assert.ok(!parts.includes('Mark as reviewed'), `no review date, no "Mark as reviewed": ${before}`);
       });
       await step('click the summary: the Runbooks view shows "Billing" selected, the document is unchanged', async () => {
-        await lens(page, SUMMARY).click();
         const pane = page.locator('.part.sidebar .pane', { has: page.locator('.pane-header', { hasText: /^Runbooks/i }) }).first();
+        const header = pane.locator('.pane-header').first();
         const selected = pane.locator('.monaco-list-row.selected', { hasText: 'Billing' }).first();
+        await lens(page, SUMMARY).click();
         try {
-          await selected.waitFor({ state: 'visible', timeout: 20_000 });
+          await selected.waitFor({ state: 'visible', timeout: 10_000 });
         } catch {
-          const shown = await pane.innerText().catch(() => '(no Runbooks view)');
-          throw new Error(`no selected "Billing" row in the Runbooks view; it shows: ${shown.replace(/\s+/g, ' ').slice(0, 300)}`);
+          // The command opens (expands) the view before it asks the server for the list. One CI run,
+          // under load, found the view still collapsed 20 s after the click: a click that ran no
+          // command. Then the click is made once more, and said so.
+          if ((await header.getAttribute('aria-expanded')) === 'false') {
+            console.log('    (the Runbooks view is still collapsed 10 s after the click on the summary: clicking it again)');
+            await lens(page, SUMMARY).click();
+          }
+          try {
+            await selected.waitFor({ state: 'visible', timeout: 20_000 });
+          } catch {
+            throw new Error(`no selected "Billing" row in the Runbooks view (${(await header.getAttribute('aria-expanded')) === 'false' ? 'collapsed' : 'open'}); it shows: ${await shownIn(pane)}`);
+          }
         }
         // Expanded: its sections below it, the missing ones marked.
         await pane.locator('.monaco-list-row', { hasText: /Architecture\s*missing/ }).first().waitFor({ state: 'visible', timeout: 10_000 });

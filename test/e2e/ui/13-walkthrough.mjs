@@ -1,7 +1,7 @@
 // A new user's first steps: the walkthrough "Get Started with Runbook Tools" and its example runbook,
 // opened from the palette or from the walkthrough's first button.
 import assert from 'node:assert/strict';
-import { SEL, runFromPalette, waitForLine } from '../lib/workbench.mjs';
+import { SEL, acceptRow, runFromPalette, waitForLine } from '../lib/workbench.mjs';
 
 const LENS = '.part.editor .monaco-editor .codelens-decoration';
 
@@ -41,7 +41,7 @@ export const tests = [
         const row = page.locator(SEL.quickInputRow, { hasText: 'Get Started with Runbook Tools' }).first();
         await page.keyboard.type('Runbook Tools');
         await row.waitFor({ state: 'visible', timeout: 15_000 });
-        await page.keyboard.press('Enter');
+        await acceptRow(page, 'Get Started with Runbook Tools');
         await walkthrough.waitFor({ state: 'visible', timeout: 15_000 });
       });
       await step('the five steps are listed', async () => {
@@ -62,7 +62,7 @@ export const tests = [
       });
       await step('pick "Rollback Procedures": its heading is inserted, on screen, the cursor on it', async () => {
         await page.keyboard.type('Rollback');
-        await page.keyboard.press('Enter');
+        await acceptRow(page, 'Rollback Procedures');
         await waitForLine(page, /^## Section 8: Rollback Procedures$/, 20_000);
         const cursor = page.locator('.part.editor .monaco-editor.focused .view-overlays .current-line').first();
         await cursor.waitFor({ state: 'visible', timeout: 10_000 });
