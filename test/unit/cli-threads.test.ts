@@ -25,3 +25,50 @@ test('analyser threads report what one thread reports, and the process waits for
   assert.ok(one.reports.some((r: { diagnostics: unknown[] }) => r.diagnostics.length > 0));
   assert.deepEqual(two.reports, one.reports);
 });
+
+test('with two files analysed at once, each file is analysed once, and links between them are still checked', async () => {
+  const { mkdtempSync, mkdirSync, rmSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { URI } = await import('vscode-uri');
+  const { createRunbookService } = await import('../../server/src/service/runbookService');
+  const { defaultSettings } = await import('../../server/src/service/settings');
+  const { nodeFileSystem } = await import('../../server/src/node/fs');
+  const { nodeClock } = await import('../../server/src/node/clock');
+  const { lintAll } = await import('../../server/src/cli/lint');
+  const dir = mkdtempSync(join(tmpdir(), 'runbook-once-'));
+  try {
+    mkdirSync(join(dir, 'runbooks'));
+    // A chain a -> b -> c -> ... and back to a, one link per file to a heading that exists and one that does not.
+    const n = 8;
+    const files: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const next = `r${(i + 1) % n}-runbook.md`;
+      const file = join(dir, 'runbooks', `r${i}-runbook.md`);
+      writeFileSync(file, `# System Runbook: R${i}\n\n## Section 1: System Overview\n\nSee [the next one](${next}#section-1-system-overview) and [a lost heading](${next}#section-9-nothing).\n`);
+      files.push(file);
+    }
+    const calls = new Map<string, number>();
+    let service!: ReturnType<typeof createRunbookService>;
+    // Two at a time, each answering after the other has started, as two analyser threads do.
+    const analyser = {
+      concurrency: 2,
+      analyse: async (uri: string, text: string, editor: typeof defaultSettings, options: object, links: Parameters<typeof service.analyseFile>[4]) => {
+        calls.set(uri, (calls.get(uri) ?? 0) + 1);
+        await new Promise((r) => setTimeout(r, 5));
+        return service.analyseFile(uri, text, editor, options, links);
+      },
+    };
+    service = createRunbookService({ fs: nodeFileSystem, clock: nodeClock, analyser, settings: () => ({ ...defaultSettings, maxFileSize: Infinity }), layers: {} });
+    await service.setWorkspaceFolders([URI.file(dir).toString()], false);
+    const { reports } = await lintAll(service, files, () => false, false);
+    assert.deepEqual([...calls.values()], Array(n).fill(1), `analyses per file: ${JSON.stringify([...calls.values()])}`);
+    for (const [i, report] of reports.entries()) {
+      const broken = report.diagnostics.filter((d) => d.code === 'broken-link').map((d) => d.message);
+      assert.equal(broken.length, 1, `${files[i]}: ${JSON.stringify(broken)}`);
+      assert.match(broken[0], /section-9-nothing/);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

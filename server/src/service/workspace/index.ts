@@ -110,9 +110,23 @@ const EMPTY_OUTLINE: Outline = { headings: [], anchors: new Set() };
 
 const asTarget = (uri: string, outline: Outline): LinkTarget => ({ uri, anchors: outline.anchors, headings: outline.headings });
 
-function outlineKey(outline: Outline | undefined): string {
-  return outline ? [...outline.anchors].sort().join('\n') : '';
+const anchorKeys = new WeakMap<ReadonlySet<string>, string>();
+
+/** What links to a file can find in it, as one string: its anchors (computed once per set of anchors). */
+function anchorsKey(anchors: ReadonlySet<string>): string {
+  let key = anchorKeys.get(anchors);
+  if (key === undefined) anchorKeys.set(anchors, (key = [...anchors].sort().join('\n')));
+  return key;
 }
+
+function outlineKey(outline: Outline | undefined): string {
+  return outline ? anchorsKey(outline.anchors) : '';
+}
+
+/** What a linking file was told of a target that was not known yet (see WorkspaceIndex.told). */
+const TOLD_MISSING = '\0missing';
+const TOLD_UNKNOWN = '\0unknown';
+const TOLD_MIXED = '\0mixed';
 
 /** The key of a document: its URI in one spelling, so the client's and the file system's compare equal. */
 export function documentKey(uri: string): string {
@@ -138,6 +152,13 @@ export class WorkspaceIndex {
   private scans = 0;
   /** Outlines of files being analysed, announced before their links are resolved. */
   private pending = new Map<string, Pending>();
+  /**
+   * For a file not in the index yet: what the files linking to it were told of it meanwhile, as an
+   * outline key (TOLD_MIXED when they were told different things). When its first analysis ends with
+   * the outline they were all told, or none asked, they are not checked again: without this, each file
+   * a link reached before its target's analysis ended was checked twice (403 analyses for 225 files).
+   */
+  private told = new Map<string, string>();
   /** The CLI's files: their options, and where their results go. */
   private batch: { options: Map<string, AnalyseOptions>; result(key: string, result: FileResult | FileFailure): void } | undefined;
   /** Bumped when a file is removed, so an analysis that was running then is dropped. */
@@ -274,6 +295,16 @@ export class WorkspaceIndex {
    * outline arrives (targetChanged), rather than waiting behind the index's queue.
    */
   private async target(key: string, wait: boolean, fromUri?: string): Promise<LinkTarget | 'missing' | undefined> {
+    const answer = await this.answer(key, wait, fromUri);
+    if (!this.files.has(key)) {
+      const said = answer === undefined ? TOLD_UNKNOWN : answer === 'missing' ? TOLD_MISSING : anchorsKey(answer.anchors);
+      const before = this.told.get(key);
+      this.told.set(key, before === undefined || before === said ? said : TOLD_MIXED);
+    }
+    return answer;
+  }
+
+  private async answer(key: string, wait: boolean, fromUri?: string): Promise<LinkTarget | 'missing' | undefined> {
     if ((this.urgent.has(key) || this.background.has(key)) && !this.pending.has(key) && !this.open.has(key)) {
       this.urgent.delete(key);
       this.background.delete(key);
@@ -452,7 +483,9 @@ export class WorkspaceIndex {
       }
       if (!!before?.analysis !== !!analysis || JSON.stringify(before?.analysis?.summary) !== JSON.stringify(analysis?.summary)) this.host.changed([key]);
     }
-    if (!before || outlineKey(before.outline) !== outlineKey(outline)) this.targetChanged(key);
+    const told = this.told.get(key);
+    this.told.delete(key);
+    if (before ? outlineKey(before.outline) !== outlineKey(outline) : told !== undefined && told !== outlineKey(outline)) this.targetChanged(key);
   }
 
   /** An outline for files that are not runbooks or too large to check. */
