@@ -422,7 +422,6 @@ export class WorkspaceIndex {
         await this.host.pause();
         try {
           await this.analyse(key);
-          this.busy.checked++;
         } catch (error) {
           this.logger.error(`Workspace index: checking ${key} failed: ${(error as Error).stack ?? error}`);
         }
@@ -464,8 +463,21 @@ export class WorkspaceIndex {
     } finally {
       pending.announce(result?.outline);
       this.pending.delete(key);
+      // Without a result, the queue may be done now; with one, once it is recorded (below), so that
+      // the index's "checked" message and its summaries count this file.
+      if (!result) this.settle();
+    }
+    if (!result) return;
+    this.busy.checked++;
+    try {
+      this.record(key, removals, result);
+    } finally {
       this.settle();
     }
+  }
+
+  /** What the index keeps of a file's analysis, and what follows from it (published diagnostics, files linking here). */
+  private record(key: string, removals: number | undefined, result: FileResult): void {
     if (this.batch?.options.has(key)) this.batch.result(key, result);
     if (this.removals.get(key) !== removals) return;
     // Taken now: a link cycle may have read the file's headings meanwhile (an entry with the same outline).
