@@ -27,8 +27,9 @@ function main(args: string[]): void {
     clock: nodeClock,
     yieldNow: () => new Promise((resolve) => setImmediate(resolve)),
     indexLimit: Number(process.env.RUNBOOK_INDEX_LIMIT) || undefined,
-    // The workspace index checks closed files in worker threads, below the priority of the editor's requests;
+    // The workspace index checks closed files in worker threads at the lowest priority (nice 19), so that the
+    // editor's requests win a core at once;
     // they stop after half a minute without work and give their memory back.
-    analyser: threads > 0 ? (events, fs) => new WorkerAnalyser({ size: threads, nice: 10, idleMs: 30_000, events, fs }) : undefined,
+    analyser: threads > 0 ? (events, fs) => new WorkerAnalyser({ size: threads, nice: 19, idleMs: 30_000, events, fs }) : undefined,
   });
 }
