@@ -116,6 +116,28 @@ export async function runFromPalette(page, title, rowText = title) {
 }
 
 /**
+ * Types into the open quick pick's box as a person does: clicks into it when it does not have the
+ * keyboard (a picker opened from a walkthrough loses it when the walkthrough re-renders, and what is
+ * typed goes nowhere), then checks that the box holds the text, typing it again if it vanished (a
+ * picker that follows the palette reuses its box and may clear it as it fills).
+ */
+export async function typeInQuickInput(page, text, timeout = 10_000) {
+  const box = page.locator(`${SEL.quickInput} .quick-input-box input`).first();
+  await box.waitFor({ state: 'visible', timeout });
+  for (let attempt = 0; ; attempt++) {
+    if (!(await box.evaluate((el) => el === document.activeElement))) await box.click();
+    await page.keyboard.type(text);
+    try {
+      await page.waitForFunction(([el, wanted]) => el.value === wanted, [await box.elementHandle(), text], { timeout: 3_000 });
+      return;
+    } catch (error) {
+      if (attempt >= 2) throw new Error(`the quick pick's box holds ${JSON.stringify(await box.inputValue())}, not ${JSON.stringify(text)}`);
+      await box.fill('');
+    }
+  }
+}
+
+/**
  * Enter in an open quick pick once the row it would accept (the focused one) is `rowText`'s. A row can
  * be on screen before the list is filtered by what was typed, and Enter then takes another (the
  * walkthrough picker's first row, "Get Started with VS Code", failed a CI run so).

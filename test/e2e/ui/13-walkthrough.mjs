@@ -1,7 +1,7 @@
 // A new user's first steps: the walkthrough "Get Started with Runbook Tools" and its example runbook,
 // opened from the palette or from the walkthrough's first button.
 import assert from 'node:assert/strict';
-import { SEL, acceptRow, runFromPalette, waitForLine } from '../lib/workbench.mjs';
+import { SEL, acceptRow, runFromPalette, typeInQuickInput, waitForLine } from '../lib/workbench.mjs';
 
 const LENS = '.part.editor .monaco-editor .codelens-decoration';
 
@@ -39,7 +39,8 @@ export const tests = [
       await step('run "Welcome: Open Walkthrough..." and pick "Get Started with Runbook Tools"', async () => {
         await runFromPalette(page, 'Welcome: Open Walkthrough', 'Open Walkthrough');
         const row = page.locator(SEL.quickInputRow, { hasText: 'Get Started with Runbook Tools' }).first();
-        await page.keyboard.type('Runbook Tools');
+        await page.locator(`${SEL.quickInput} input[placeholder*="walkthrough" i]`).waitFor({ state: 'visible', timeout: 15_000 });
+        await typeInQuickInput(page, 'Runbook Tools');
         await row.waitFor({ state: 'visible', timeout: 15_000 });
         await acceptRow(page, 'Get Started with Runbook Tools');
         await walkthrough.waitFor({ state: 'visible', timeout: 15_000 });
@@ -61,7 +62,7 @@ export const tests = [
         await page.locator(SEL.quickInputRow, { hasText: 'Rollback Procedures' }).first().waitFor({ state: 'visible', timeout: 15_000 });
       });
       await step('pick "Rollback Procedures": its heading is inserted, on screen, the cursor on it', async () => {
-        await page.keyboard.type('Rollback');
+        await typeInQuickInput(page, 'Rollback');
         await acceptRow(page, 'Rollback Procedures');
         await waitForLine(page, /^## Section 8: Rollback Procedures$/, 20_000);
         const cursor = page.locator('.part.editor .monaco-editor.focused .view-overlays .current-line').first();
