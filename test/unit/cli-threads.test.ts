@@ -1,6 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { URI } from 'vscode-uri';
+import { createRunbookService } from '../../server/src/service/runbookService';
+import { defaultSettings } from '../../server/src/service/settings';
+import { nodeFileSystem } from '../../server/src/node/fs';
+import { nodeClock } from '../../server/src/node/clock';
+import { lintAll } from '../../server/src/cli/lint';
 
 const CLI = new URL('../../server/out/cli.js', import.meta.url).pathname;
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -27,15 +36,6 @@ test('analyser threads report what one thread reports, and the process waits for
 });
 
 test('with two files analysed at once, each file is analysed once, and links between them are still checked', async () => {
-  const { mkdtempSync, mkdirSync, rmSync, writeFileSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  const { join } = await import('node:path');
-  const { URI } = await import('vscode-uri');
-  const { createRunbookService } = await import('../../server/src/service/runbookService');
-  const { defaultSettings } = await import('../../server/src/service/settings');
-  const { nodeFileSystem } = await import('../../server/src/node/fs');
-  const { nodeClock } = await import('../../server/src/node/clock');
-  const { lintAll } = await import('../../server/src/cli/lint');
   const dir = mkdtempSync(join(tmpdir(), 'runbook-once-'));
   try {
     mkdirSync(join(dir, 'runbooks'));

@@ -14,7 +14,7 @@ export const WORKERS_ENV = 'RUNBOOK_LINT_WORKERS';
 /**
  * Below these, starting threads (each loads the bundle and compiles the template: about 0.2 s of CPU)
  * costs what it saves: on the 48 files of the corpus (791 KB) one thread took 2.3-2.5 s, two 2.4-2.6 s;
- * on 200 generated runbooks (4.8 MB) two threads took 0.6-0.8x the time of one.
+ * on 200 generated runbooks (4.8 MB) two threads took 0.8-0.9x the time of one.
  */
 const MIN_FILES = 4;
 const MIN_BYTES = 1024 * 1024;
@@ -29,7 +29,7 @@ export function threadsFor(files: string[]): number {
   if (bytes < MIN_BYTES) return 0;
   // The main thread only hands out files and answers link requests. The load average is no guide: it
   // lags a minute behind, so a CI step that just ended (npm ci, a build, another linter) made the CLI
-  // run on one thread on an idle machine (1,000 runbooks: 0.78x markdownlint-cli2 instead of 0.5x). On a
+  // run on one thread on an idle machine (1,000 runbooks: 0.78x markdownlint-cli2 instead of 0.55x). On a
   // machine that is really busy, the threads get their share of it like any process.
   const threads = Math.min(availableParallelism(), files.length, 4);
   return threads >= 2 ? threads : 0;

@@ -449,27 +449,25 @@ export class WorkspaceIndex {
     let announce!: (outline: Outline | undefined) => void;
     const pending: Pending = { announced: new Promise((resolve) => (announce = resolve)), announce: (o) => (pending.outline ??= o, announce(o)) };
     this.pending.set(key, pending);
-    let result: FileResult | undefined;
+    // The queue is done (settle) only once the result is recorded, so that the index's "checked"
+    // message and its summaries count this file.
     try {
-      const uri = URI.parse(key);
-      const stat = await this.fs.stat(uri);
-      const text = stat?.type === FileType.File ? await readText(this.fs, uri) : undefined;
-      if (text === undefined) {
-        if (this.batch?.options.has(key)) this.batch.result(key, { error: !stat ? 'not found' : stat.type !== FileType.File ? 'not a file' : 'not UTF-8 text' });
-        this.remove(key);
-        return;
+      let result: FileResult | undefined;
+      try {
+        const uri = URI.parse(key);
+        const stat = await this.fs.stat(uri);
+        const text = stat?.type === FileType.File ? await readText(this.fs, uri) : undefined;
+        if (text === undefined) {
+          if (this.batch?.options.has(key)) this.batch.result(key, { error: !stat ? 'not found' : stat.type !== FileType.File ? 'not a file' : 'not UTF-8 text' });
+          this.remove(key);
+          return;
+        }
+        result = await this.host.analyse(key, text, this.batch?.options.get(key) ?? {});
+      } finally {
+        pending.announce(result?.outline);
+        this.pending.delete(key);
       }
-      result = await this.host.analyse(key, text, this.batch?.options.get(key) ?? {});
-    } finally {
-      pending.announce(result?.outline);
-      this.pending.delete(key);
-      // Without a result, the queue may be done now; with one, once it is recorded (below), so that
-      // the index's "checked" message and its summaries count this file.
-      if (!result) this.settle();
-    }
-    if (!result) return;
-    this.busy.checked++;
-    try {
+      this.busy.checked++;
       this.record(key, removals, result);
     } finally {
       this.settle();
