@@ -13,6 +13,8 @@ const SLICE_MS = 8;
 export class Scheduler {
   private timers = new Map<string, ReturnType<typeof setTimeout>>();
   private running = new Map<string, CancellationTokenSource>();
+  /** Documents to check once more when their running check ends. */
+  private again = new Set<string>();
   private sliceStart = Date.now();
 
   constructor(
@@ -32,6 +34,24 @@ export class Scheduler {
   /** The document changed: its running check is cancelled and a new one starts after the debounce. */
   schedule(uri: string): void {
     this.running.get(uri)?.cancel();
+    this.again.delete(uri);
+    this.start(uri);
+  }
+
+  /**
+   * Something the document's check reads changed (a link target's headings, a setting, a template):
+   * it is checked again. A check already waiting for its debounce reads the new state and is not put
+   * off (the workspace index re-checked the open runbook each time a link target's analysis ended,
+   * and each time the check of the person's last keystroke waited 150 ms longer); a running one
+   * finishes and is followed by one more.
+   */
+  recheck(uri: string): void {
+    if (this.timers.has(uri)) return;
+    if (this.running.has(uri)) this.again.add(uri);
+    else this.start(uri);
+  }
+
+  private start(uri: string): void {
     clearTimeout(this.timers.get(uri));
     this.timers.set(
       uri,
@@ -42,8 +62,10 @@ export class Scheduler {
         this.run(uri, source.token)
           .catch((error: Error) => this.onError(uri, error))
           .finally(() => {
-            if (this.running.get(uri) === source) this.running.delete(uri);
+            if (this.running.get(uri) !== source) return source.dispose();
+            this.running.delete(uri);
             source.dispose();
+            if (this.again.delete(uri)) this.recheck(uri);
           });
       }, DEBOUNCE_MS),
     );
@@ -51,6 +73,7 @@ export class Scheduler {
 
   /** The document closed: nothing more runs for it. */
   cancel(uri: string): void {
+    this.again.delete(uri);
     this.running.get(uri)?.cancel();
     this.running.delete(uri);
     clearTimeout(this.timers.get(uri));

@@ -124,7 +124,7 @@ export function startServer(connection: Connection, host: ServerHost): void {
   service.on({
     publish: (uri, diagnostics) => void connection.sendDiagnostics({ uri, diagnostics }),
     workspaceChanged: (uris) => changes.add(uris),
-    recheck: (uris) => uris.forEach((uri) => scheduler.schedule(uri)),
+    recheck: (uris) => uris.forEach((uri) => scheduler.recheck(uri)),
     problem: (message) => void connection.window.showWarningMessage(`Runbook Tools: ${message}`),
   });
   let folders: string[] = [];
@@ -145,7 +145,7 @@ export function startServer(connection: Connection, host: ServerHost): void {
     if (result.summary) log(`Checked ${uri} v${version}: ${result.diagnostics.length} diagnostics in ${Date.now() - started} ms.`);
   }
 
-  const recheckOpen = () => documents.all().forEach((d) => scheduler.schedule(d.uri));
+  const recheckOpen = () => documents.all().forEach((d) => scheduler.recheck(d.uri));
   const reportIndexError = (error: Error) => connection.console.error(`Workspace index failed: ${error.stack ?? error.message}`);
 
   connection.onInitialize((params): InitializeResult => {
