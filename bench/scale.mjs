@@ -110,6 +110,7 @@ export async function measureServer({ dir, paths, server, today, log, work = tru
     wake();
   });
   connection.onNotification('window/logMessage', (p) => {
+    if (process.env.BENCH_TRACE && p.message.startsWith('Checked ')) process.stderr.write(`server: ${p.message.replace(/^Checked \S+ /, 'checked ')}\n`);
     const m = /Workspace index: checked \d+ files in \d+ ms; (\d+) runbooks/.exec(p.message);
     if (m && !indexed) indexed = { at: performance.now(), runbooks: Number(m[1]) };
   });

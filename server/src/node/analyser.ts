@@ -1,4 +1,5 @@
-import { availableParallelism, setPriority } from 'node:os';
+import { readdirSync } from 'node:fs';
+import { availableParallelism, getPriority, setPriority } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { LinkResolver, LinkTarget } from '../service/rules/types';
 import { createRunbookService, type Analyser, type LinkSource } from '../service/runbookService';
@@ -77,6 +78,33 @@ export function analyserThreads(): number {
   return cores < 2 ? 0 : Math.min(cores, 4);
 }
 
+/**
+ * Lowers the priority of every thread of the process but the main one (Linux; elsewhere nothing).
+ * Besides the analyser threads, which lower their own, the process has V8's helper threads, which do
+ * the analysers' concurrent garbage collection and compilation, and libuv's pool, which reads their
+ * files. At the normal priority the helpers took more CPU than the main thread while the index ran,
+ * and the editor's diagnostics waited for a core (bench f3: up to 200 ms after a keystroke).
+ */
+export function niceHelperThreads(nice: number): void {
+  if (process.platform !== 'linux') return;
+  let tasks: string[];
+  try {
+    tasks = readdirSync('/proc/self/task');
+  } catch {
+    return;
+  }
+  for (const task of tasks) {
+    const tid = Number(task);
+    // The main thread's id is the process id.
+    if (!tid || tid === process.pid) continue;
+    try {
+      if (getPriority(tid) < nice) setPriority(tid, nice);
+    } catch {
+      // the thread ended meanwhile, or lowering is not permitted: it keeps its priority
+    }
+  }
+}
+
 /** The main thread's side: hands files to the workers and answers their link requests. */
 export class WorkerAnalyser implements Analyser {
   private lanes: Lane[] = [];
@@ -124,7 +152,10 @@ export class WorkerAnalyser implements Analyser {
 
   private start(): Lane {
     const data: WorkerData = { role: ROLE, layers: this.options.layers, nice: this.options.nice };
-    const worker = new Worker(__filename, { workerData: data });
+    // The thread lowers its priority before it reads and compiles the bundle (about 0.3 s of a core):
+    // started at the normal priority, two threads starting took both cores from the editor's requests.
+    const bootstrap = `${data.nice ? `try { require('node:os').setPriority(0, ${Number(data.nice)}); } catch {}\n` : ''}require(${JSON.stringify(__filename)});`;
+    const worker = new Worker(bootstrap, { eval: true, workerData: data });
     const lane: Lane = { worker, jobs: 0 };
     this.lanes.push(lane);
     worker.on('message', (m: FromWorker) => this.receive(lane, m));
@@ -136,6 +167,7 @@ export class WorkerAnalyser implements Analyser {
         job.reject(error);
       }
     };
+    if (this.options.nice) worker.once('online', () => niceHelperThreads(this.options.nice!));
     worker.on('error', fail);
     worker.on('exit', (code) => fail(new Error(`an analyser thread stopped (exit code ${code})`)));
     worker.unref();
