@@ -5,7 +5,7 @@
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { micromarkMemo } from './micromark-memo.mjs';
+import { fromMarkdownContext, micromarkMemo } from './micromark-memo.mjs';
 
 const production = process.argv.includes('--production');
 const common = {
@@ -52,15 +52,15 @@ const browserShims = {
 await Promise.all([
   esbuild.build({ ...node, entryPoints: ['client/src/node/main.ts'], outfile: 'client/out/extension.js', external: ['vscode'] }),
   // Both are the npm package's commands (runbook-language-server, runbook-lint): executable scripts.
-  esbuild.build({ ...node, entryPoints: ['server/src/node/main.ts'], outfile: 'server/out/server.js', plugins: [withoutP12(false), micromarkMemo], banner: { js: '#!/usr/bin/env node' } }),
-  esbuild.build({ ...node, entryPoints: ['server/src/cli/main.ts'], outfile: 'server/out/cli.js', plugins: [withoutP12(false), micromarkMemo], banner: { js: '#!/usr/bin/env node' } }),
+  esbuild.build({ ...node, entryPoints: ['server/src/node/main.ts'], outfile: 'server/out/server.js', plugins: [withoutP12(false), micromarkMemo, fromMarkdownContext], banner: { js: '#!/usr/bin/env node' } }),
+  esbuild.build({ ...node, entryPoints: ['server/src/cli/main.ts'], outfile: 'server/out/cli.js', plugins: [withoutP12(false), micromarkMemo, fromMarkdownContext], banner: { js: '#!/usr/bin/env node' } }),
   esbuild.build({ ...browser, format: 'cjs', entryPoints: ['client/src/browser/main.ts'], outfile: 'client/out/browser.js', external: ['vscode'] }),
   esbuild.build({
     ...browser,
     format: 'iife',
     entryPoints: ['server/src/browser/main.ts'],
     outfile: 'server/out/browser.js',
-    plugins: [withoutP12(true), browserShims, micromarkMemo],
+    plugins: [withoutP12(true), browserShims, micromarkMemo, fromMarkdownContext],
     // picomatch (under secretlint's pattern rule) asks Node's process whether it runs on Windows and
     // whether RegExp lookbehind works; in a browser it is not Windows, and lookbehind works.
     define: { 'process.platform': '"browser"', 'process.version': '"v20.0.0"' },

@@ -27,3 +27,28 @@ function combinedConstructs(extensions) {
     });
   },
 };
+
+const SPREAD = /\{\s*\.\.\.context,\s*sliceSerialize: events\[index\]\[2\]\.sliceSerialize\s*\}/g;
+const CONTEXT_END = '    /** @type {Array<number>} */\n    const listStack = [];';
+
+/**
+ * mdast-util-from-markdown calls a handler for each of micromark's events (tens of thousands in a
+ * runbook) with `this` a new copy of its compile context that differs only in `sliceSerialize`: that
+ * copy was the largest single cost of building the tree and a good part of the garbage collection.
+ * The handlers only read `this` (stack, data, buffer, enter, exit, sliceSerialize) while they run, so
+ * one context per compile, its `sliceSerialize` set before each call, gives the same tree.
+ */
+export const fromMarkdownContext = {
+  name: 'from-markdown-context',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]mdast-util-from-markdown[\\/](dev[\\/])?lib[\\/]index\.js$/ }, async (args) => {
+      const text = await readFile(args.path, 'utf8');
+      const spreads = text.match(SPREAD)?.length ?? 0;
+      if (spreads !== 3 || !text.includes(CONTEXT_END)) throw new Error(`from-markdown-context: ${args.path} no longer builds its handler context as expected (${spreads} copies); update scripts/micromark-memo.mjs`);
+      const contents = text
+        .replace(CONTEXT_END, `${CONTEXT_END}\n    const shared = { ...context, sliceSerialize: undefined };`)
+        .replace(SPREAD, '(shared.sliceSerialize = events[index][2].sliceSerialize, shared)');
+      return { contents, loader: 'js' };
+    });
+  },
+};

@@ -3,6 +3,29 @@
  * `Section 8: Rollback Procedures`, `8. Rollback Procedures` and `rollback procedure` share a key.
  */
 export function headingKey(text: string): string {
+  return remembered(headingKeys, text, computeHeadingKey);
+}
+
+/**
+ * Keys are asked for the same few thousand texts (the template's headings and field names, a
+ * document's headings and cells) on every check of every file: they are kept, up to a bound.
+ */
+const headingKeys = new Map<string, string>();
+const nameKeys = new Map<string, string>();
+const MAX_KEPT = 10_000;
+
+function remembered(cache: Map<string, string>, text: string, compute: (text: string) => string): string {
+  let key = cache.get(text);
+  if (key === undefined) {
+    key = compute(text);
+    if (cache.size >= MAX_KEPT) cache.clear();
+    // A copy: a text sliced from a document would keep that version's whole text alive.
+    cache.set((' ' + text).slice(1), key);
+  }
+  return key;
+}
+
+function computeHeadingKey(text: string): string {
   const plain = words(text);
   const stripped = plain
     .replace(/^(?:section|part|chapter)\s+(?:\d+(?:\s+\d+)*|[a-z])(?=\s|$)\s*/, '')
@@ -12,7 +35,7 @@ export function headingKey(text: string): string {
 
 /** Key of a table column or field name: case, emphasis and punctuation do not matter. */
 export function nameKey(text: string): string {
-  return singular(words(text));
+  return remembered(nameKeys, text, (t) => singular(words(t)));
 }
 
 function words(text: string): string {

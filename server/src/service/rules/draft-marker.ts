@@ -1,6 +1,6 @@
 import type { Finding, Rule } from './types';
 import { emptyFieldFindings } from './empty-field';
-import { draftMarkersOf, markerPattern } from './markers';
+import { draftMarkersOf, markerCandidates, markerPattern } from './markers';
 
 /** The run of text around `at` up to spaces, table pipes and brackets: a URL, an address or a word. */
 function tokenAround(source: string, at: number, length: number): string {
@@ -38,10 +38,21 @@ export const draftMarker: Rule = {
     // Values that are only a marker are empty fields: that rule reports them, unless it is off.
     const taken = ctx.isEnabled?.('empty-field') === false ? [] : emptyFieldFindings(match, pattern);
     const findings: Finding[] = [];
+    // Where a marker's text occurs at all, from one pass over the document: a run holding none is skipped.
+    const candidates = markerCandidates(model.text, pattern);
+    if (!candidates.length) return findings;
+    let c = 0;
+    let last = 0;
     // Text runs are prose, headings and table cells; code, inline code and HTML (comments too) are not
     // text runs of kind `text`, and link destinations are no text at all.
     for (const run of model.textRuns) {
       if (run.kind !== 'text') continue;
+      // Runs are in document order (were one not, the search starts over); candidates too, each as a start and an end.
+      if (run.start < last) c = 0;
+      last = run.start;
+      while (c < candidates.length && candidates[c + 1] <= run.start) c += 2;
+      if (c >= candidates.length) continue;
+      if (candidates[c] >= run.end) continue;
       const source = model.text.slice(run.start, run.end);
       for (const m of source.matchAll(pattern)) {
         const at = m.index ?? 0;

@@ -19,8 +19,29 @@ function escape(text: string): string {
  * Undefined when the list holds no marker.
  */
 export function markerPattern(markers: readonly string[]): RegExp | undefined {
+  const key = markers.join('\0');
+  let known = patterns.get(key);
+  if (!known) {
+    known = compile(markers);
+    // Lists come from settings: a handful in a session.
+    if (patterns.size > 50) patterns.clear();
+    patterns.set(key, known);
+  }
+  return known.pattern;
+}
+
+interface Compiled {
+  pattern: RegExp | undefined;
+  /** The markers as plain text (same case folding, no look-around): any match of `pattern` is a match of it. */
+  literal: RegExp | undefined;
+}
+
+const patterns = new Map<string, Compiled>();
+const literals = new WeakMap<RegExp, RegExp>();
+
+function compile(markers: readonly string[]): Compiled {
   const list = [...new Set(markers.map((m) => m.trim()).filter((m) => m !== ''))].sort((a, b) => b.length - a.length);
-  if (!list.length) return undefined;
+  if (!list.length) return { pattern: undefined, literal: undefined };
   const parts = list.map((m) => {
     const chars = [...m];
     const first = chars[0];
@@ -30,12 +51,31 @@ export function markerPattern(markers: readonly string[]): RegExp | undefined {
     const after = isWord(last) ? `[${WORD}]` : `[${WORD}]|${escape(last)}`;
     return `(?<!${before})${escape(m)}(?!${after})`;
   });
-  return new RegExp(parts.join('|'), 'giu');
+  const pattern = new RegExp(parts.join('|'), 'giu');
+  const literal = new RegExp(list.map(escape).join('|'), 'giu');
+  literals.set(pattern, literal);
+  return { pattern, literal };
+}
+
+/**
+ * Where the markers' text occurs in `text`, as [start, end) pairs in order: a superset of the places
+ * `pattern` matches, found in one quick pass. Most of a document holds no marker at all.
+ */
+export function markerCandidates(text: string, pattern: RegExp): number[] {
+  const literal = literals.get(pattern) ?? pattern;
+  const out: number[] = [];
+  for (const m of text.matchAll(literal)) out.push(m.index ?? 0, (m.index ?? 0) + m[0].length);
+  return out;
 }
 
 /** The first marker of a value that holds nothing else (punctuation and spaces aside): `TBD`, `(TBC)`, `TODO:`. */
 export function draftValue(value: string, pattern: RegExp | undefined): string | undefined {
   if (!pattern || value.trim() === '') return undefined;
+  const literal = literals.get(pattern);
+  if (literal) {
+    literal.lastIndex = 0;
+    if (!literal.test(value)) return undefined;
+  }
   let first: string | undefined;
   const rest = value.replace(pattern, (m) => {
     first ??= m;
